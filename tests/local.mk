@@ -1,1 +1,13 @@
 # tests/: one Check program per module (tests/check_<module>.c), plus script tests.
+
+check_PROGRAMS += tests/check_stats
+TESTS += tests/check_stats
+tests_check_stats_SOURCES = tests/check_stats.c
+tests_check_stats_CFLAGS = $(TEST_CFLAGS)
+tests_check_stats_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_kernel
+TESTS += tests/check_kernel
+tests_check_kernel_SOURCES = tests/check_kernel.c
+tests_check_kernel_CFLAGS = $(TEST_CFLAGS)
+tests_check_kernel_LDADD = $(TEST_LIBS)
