@@ -11,4 +11,5 @@ libossim_la_SOURCES += \
 	sim/stats.h \
 	sim/stats.c \
 	sim/net.h \
+	sim/net.c \
 	$(NULL)

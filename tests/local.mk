@@ -11,3 +11,9 @@ TESTS += tests/check_kernel
 tests_check_kernel_SOURCES = tests/check_kernel.c
 tests_check_kernel_CFLAGS = $(TEST_CFLAGS)
 tests_check_kernel_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_net
+TESTS += tests/check_net
+tests_check_net_SOURCES = tests/check_net.c
+tests_check_net_CFLAGS = $(TEST_CFLAGS)
+tests_check_net_LDADD = $(TEST_LIBS)
