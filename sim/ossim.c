@@ -25,17 +25,17 @@
 static int cmd_selfcheck(int argc, char **argv)
 {
 	gint64 seed = 1;
-	gint reps = 10;
-	gint64 calls = 100000;
+	gint reps = 20;
+	gint64 calls = 50000;
 	gint servers = 64;
 	gdouble offered = 56.0;
 	GError *err = NULL;
 	GOptionEntry entries[] = {
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Scenario seed (default 1)", "N" },
 		{ "replications", 'r', 0, G_OPTION_ARG_INT, &reps,
-		  "Independent replications (default 10)", "R" },
+		  "Independent replications (default 20)", "R" },
 		{ "calls", 'n', 0, G_OPTION_ARG_INT64, &calls,
-		  "Measured calls per replication (default 100000)", "N" },
+		  "Measured calls per replication (default 50000)", "N" },
 		{ "servers", 'c', 0, G_OPTION_ARG_INT, &servers, "Servers c (default 64)", "C" },
 		{ "offered", 'a', 0, G_OPTION_ARG_DOUBLE, &offered,
 		  "Offered load in erlangs (default 56)", "A" },

@@ -17,3 +17,7 @@ TESTS += tests/check_net
 tests_check_net_SOURCES = tests/check_net.c
 tests_check_net_CFLAGS = $(TEST_CFLAGS)
 tests_check_net_LDADD = $(TEST_LIBS)
+
+# The command line: exit codes, --help, the self-check verdict.
+TESTS += tests/cli.sh
+EXTRA_DIST += tests/cli.sh
