@@ -7,6 +7,7 @@ bench_kernel_LDADD = libossim.la $(DEP_LIBS)
 
 EXTRA_DIST += bench/run.sh bench/kernel_simpy.py
 
+
 bench: $(noinst_PROGRAMS)
 	@PYTHON='$(PYTHON)' top_srcdir='$(abs_top_srcdir)' $(SHELL) '$(srcdir)/bench/run.sh'
 .PHONY: bench

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "models/erlang/mmcc.h"
+#include "models/sip/lint.h"
 #include "sim/stats.h"
 
 #define EXIT_CHECK_FAILED 1
@@ -113,6 +114,20 @@ static int cmd_selfcheck(int argc, char **argv)
 	return inside999 ? EXIT_SUCCESS : EXIT_CHECK_FAILED;
 }
 
+/* ---- sip: tools for SIP messages ---- */
+
+static int cmd_sip(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "lint"))
+		return sip_lint_main(argc - 1, argv + 1);
+	fprintf(argc >= 2 && strcmp(argv[1], "--help") ? stderr : stdout,
+		"Usage: ossim sip lint FILE...   ('-' reads standard input)\n"
+		"Parses each file as one SIP message: 'FILE: ok <METHOD or status>' or\n"
+		"'FILE: invalid: <reason>' (what a server must reject with 400).\n"
+		"Exit status: 0 all ok, 1 some invalid, 2 a file cannot be read.\n");
+	return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_SUCCESS : EXIT_BAD_INPUT;
+}
+
 /* ---- dispatch ---- */
 
 struct command {
@@ -123,6 +138,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "selfcheck", cmd_selfcheck, "the kernel's M/M/c/c model against Erlang B" },
+	{ "sip", cmd_sip, "sip lint FILE...: check SIP messages as a server would" },
 	{ NULL, NULL, NULL }
 };
 

@@ -1,4 +1,18 @@
 # models/sip/: the SIP wire layer (messages, URIs, SDP, digest, transactions, dialogs).
 libossim_la_SOURCES += \
 	models/sip/pl.h \
+	models/sip/msg.h \
+	models/sip/msg_priv.h \
+	models/sip/msg.c \
+	models/sip/hdr.c \
+	models/sip/chr.h \
+	models/sip/chr.c \
+	models/sip/param.c \
+	models/sip/uri.c \
+	models/sip/addr.c \
+	models/sip/via.c \
+	models/sip/build.h \
+	models/sip/build.c \
+	models/sip/lint.h \
+	models/sip/lint.c \
 	$(NULL)

@@ -27,6 +27,12 @@ static inline struct sip_pl sip_pl_from_str(const char *s)
 
 static inline bool sip_pl_isset(struct sip_pl pl) { return pl.p != NULL; }
 
+/* One past the last octet (NULL for an absent slice: NULL + 0 is undefined in C). */
+static inline const char *sip_pl_end(struct sip_pl pl)
+{
+	return pl.p ? pl.p + pl.l : NULL;
+}
+
 /* Case-sensitive equality with a C string. */
 static inline bool sip_pl_eq_str(struct sip_pl pl, const char *s)
 {
