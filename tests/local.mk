@@ -37,6 +37,34 @@ tests_check_osip_CFLAGS = $(TEST_CFLAGS) $(OSIP_CFLAGS)
 tests_check_osip_LDADD = $(TEST_LIBS) $(OSIP_LIBS)
 endif
 
+check_PROGRAMS += tests/check_sdp
+TESTS += tests/check_sdp
+tests_check_sdp_SOURCES = tests/check_sdp.c
+tests_check_sdp_CFLAGS = $(TEST_CFLAGS)
+tests_check_sdp_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_auth
+TESTS += tests/check_auth
+tests_check_auth_SOURCES = tests/check_auth.c
+tests_check_auth_CFLAGS = $(TEST_CFLAGS)
+tests_check_auth_LDADD = $(TEST_LIBS)
+
+# Fuzz targets replayed over their seed corpus by gcc (tests/fuzz/replay.c); the libFuzzer
+# build is tests/fuzz/run.sh (docs/fuzzing.md).
+check_PROGRAMS += tests/fuzz/replay_sdp
+TESTS += tests/fuzz/replay_sdp
+tests_fuzz_replay_sdp_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_sdp.c tests/fuzz/fuzz.h
+tests_fuzz_replay_sdp_CFLAGS = $(AM_CFLAGS) -DFUZZ_DEFAULT_CORPUS=\"$(abs_top_srcdir)/tests/fuzz/corpus-sdp\"
+tests_fuzz_replay_sdp_LDADD = libossim.la $(DEP_LIBS)
+EXTRA_DIST += tests/data/sdp tests/fuzz/corpus-sdp tests/fuzz/run.sh
+
+# The SIP parser's fuzz target replayed over the RFC 4475 vectors (libFuzzer run: tests/fuzz/run.sh).
+check_PROGRAMS += tests/fuzz/replay_sip
+TESTS += tests/fuzz/replay_sip
+tests_fuzz_replay_sip_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_sip.c tests/fuzz/fuzz.h
+tests_fuzz_replay_sip_CFLAGS = $(AM_CFLAGS) -DFUZZ_DEFAULT_CORPUS=\"$(abs_top_srcdir)/tests/data/rfc4475\"
+tests_fuzz_replay_sip_LDADD = libossim.la $(DEP_LIBS)
+
 # The command line: exit codes, --help, the self-check verdict.
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh

@@ -1,6 +1,10 @@
 # models/sip/: the SIP wire layer (messages, URIs, SDP, digest, transactions, dialogs).
 libossim_la_SOURCES += \
 	models/sip/pl.h \
+	models/sip/sdp.c \
+	models/sip/sdp.h \
+	models/sip/auth.c \
+	models/sip/auth.h \
 	models/sip/msg.h \
 	models/sip/msg_priv.h \
 	models/sip/msg.c \
