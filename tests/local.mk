@@ -65,6 +65,18 @@ tests_fuzz_replay_sip_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_sip.c tests/
 tests_fuzz_replay_sip_CFLAGS = $(AM_CFLAGS) -DFUZZ_DEFAULT_CORPUS=\"$(abs_top_srcdir)/tests/data/rfc4475\"
 tests_fuzz_replay_sip_LDADD = libossim.la $(DEP_LIBS)
 
+check_PROGRAMS += tests/check_txn
+TESTS += tests/check_txn
+tests_check_txn_SOURCES = tests/check_txn.c
+tests_check_txn_CFLAGS = $(TEST_CFLAGS)
+tests_check_txn_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_dialog
+TESTS += tests/check_dialog
+tests_check_dialog_SOURCES = tests/check_dialog.c
+tests_check_dialog_CFLAGS = $(TEST_CFLAGS)
+tests_check_dialog_LDADD = $(TEST_LIBS)
+
 # The command line: exit codes, --help, the self-check verdict.
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh

@@ -19,4 +19,12 @@ libossim_la_SOURCES += \
 	models/sip/build.c \
 	models/sip/lint.h \
 	models/sip/lint.c \
+	models/sip/txn.h \
+	models/sip/txn_priv.h \
+	models/sip/transport.h \
+	models/sip/transport.c \
+	models/sip/ctrans.c \
+	models/sip/strans.c \
+	models/sip/dialog.h \
+	models/sip/dialog.c \
 	$(NULL)
