@@ -7,6 +7,13 @@ bench_kernel_LDADD = libossim.la $(DEP_LIBS)
 
 EXTRA_DIST += bench/run.sh bench/kernel_simpy.py
 
+if HAVE_OSIP
+noinst_PROGRAMS += bench/sip
+bench_sip_SOURCES = bench/sip.c
+bench_sip_CFLAGS = $(AM_CFLAGS) $(OSIP_CFLAGS)
+bench_sip_LDADD = libossim.la $(DEP_LIBS) $(OSIP_LIBS)
+endif
+
 
 bench: $(noinst_PROGRAMS)
 	@PYTHON='$(PYTHON)' top_srcdir='$(abs_top_srcdir)' $(SHELL) '$(srcdir)/bench/run.sh'
