@@ -15,7 +15,9 @@
 #include <glib.h>
 
 #include "models/erlang/mmcc.h"
+#include "models/osmodel.h"
 #include "models/sip/lint.h"
+#include "scenarios/scenario.h"
 #include "sim/stats.h"
 
 #define EXIT_CHECK_FAILED 1
@@ -139,6 +141,8 @@ struct command {
 static const struct command commands[] = {
 	{ "selfcheck", cmd_selfcheck, "the kernel's M/M/c/c model against Erlang B" },
 	{ "sip", cmd_sip, "sip lint FILE...: check SIP messages as a server would" },
+	{ "validate", scenario_validate_main, "check scenario files without running them" },
+	{ "models", osmodel_models_main, "the per-model OfficeServ capacity table" },
 	{ NULL, NULL, NULL }
 };
 

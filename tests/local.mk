@@ -80,3 +80,12 @@ tests_check_dialog_LDADD = $(TEST_LIBS)
 # The command line: exit codes, --help, the self-check verdict.
 TESTS += tests/cli.sh
 EXTRA_DIST += tests/cli.sh
+
+# Scenario files and the per-model table: the loader (Check) and `ossim validate`/`ossim models`.
+check_PROGRAMS += tests/check_scenario
+TESTS += tests/check_scenario
+tests_check_scenario_SOURCES = tests/check_scenario.c
+tests_check_scenario_CFLAGS = $(TEST_CFLAGS)
+tests_check_scenario_LDADD = $(TEST_LIBS)
+TESTS += tests/check_validate.sh
+EXTRA_DIST += tests/check_validate.sh tests/data/scenarios tests/data/osmodel
