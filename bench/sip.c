@@ -111,26 +111,19 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* Rebuilds a parsed message with the builder: start line, every header line, the body. */
+/* Rebuilds a parsed message with the builder: start line, every header line, the body. The slice
+ * entry points (_pl) write the parsed parts without copying them into C strings first. */
 static GBytes *rebuild(const struct sip_msg *m)
 {
 	struct sip_build *b;
 	struct sip_pl body = sip_msg_body(m);
 	size_t n = sip_msg_hdr_lines(m);
 
-	if (sip_msg_is_request(m)) {
-		char *ruri = sip_pl_dup(sip_msg_ruri(m)->raw);
-		char *mname = sip_pl_dup(sip_msg_method_name(m));
-
-		b = sip_build_request(sip_msg_method(m), mname, ruri);
-		g_free(ruri);
-		g_free(mname);
-	} else {
-		char *reason = sip_pl_dup(sip_msg_reason(m));
-
-		b = sip_build_response(sip_msg_status(m), reason);
-		g_free(reason);
-	}
+	if (sip_msg_is_request(m))
+		b = sip_build_request_pl(sip_msg_method(m), sip_msg_method_name(m),
+					 sip_msg_ruri(m)->raw);
+	else
+		b = sip_build_response_pl(sip_msg_status(m), sip_msg_reason(m));
 	if (!b)
 		die("builder refused a start line");
 	for (size_t i = 0; i < n; i++) {
@@ -141,24 +134,13 @@ static GBytes *rebuild(const struct sip_msg *m)
 		/* finish() writes Content-Type and Content-Length itself */
 		if (id == SIP_HDR_CONTENT_LENGTH || id == SIP_HDR_CONTENT_TYPE)
 			continue;
-		if (id == SIP_HDR_OTHER) {
-			char *nm = sip_pl_dup(name), *v = sip_pl_dup(value);
-
-			sip_build_hdr_name(b, nm, v);
-			g_free(nm);
-			g_free(v);
-		} else {
+		if (id == SIP_HDR_OTHER)
+			sip_build_hdr_name_pl(b, name, value);
+		else
 			sip_build_hdr_pl(b, id, value);
-		}
 	}
-	if (body.l) {
-		char *ct = sip_pl_dup(sip_msg_content_type(m));
-		GBytes *out = sip_build_finish(b, ct, body.p, body.l);
-
-		g_free(ct);
-		return out;
-	}
-	return sip_build_finish(b, NULL, NULL, 0);
+	return sip_build_finish_pl(b, body.l ? sip_msg_content_type(m) : SIP_PL_NULL, body.p,
+				   body.l);
 }
 
 /* The INVITE above, written from scratch the way a phone writes it. */

@@ -46,9 +46,16 @@ void sip_build_callid(char out[SIP_CALLID_SIZE], gsl_rng *r, const char *host);
  * contains CR, LF or SP. */
 struct sip_build *sip_build_request(enum sip_method method, const char *method_name,
 				    const char *ruri);
+/* sip_build_request from slices (e.g. a parsed request line), without copying them first. NULL
+ * (EINVAL) if the method name is not a token or the URI is empty or holds CR, LF, SP, HT or NUL. */
+struct sip_build *sip_build_request_pl(enum sip_method method, struct sip_pl method_name,
+				       struct sip_pl ruri);
 /* Starts a status line "SIP/2.0 code reason"; reason NULL = the standard phrase. NULL if code is
  * outside 100-699. */
 struct sip_build *sip_build_response(uint16_t code, const char *reason);
+/* sip_build_response from a slice; an absent reason (p NULL) = the standard phrase. NULL (EINVAL)
+ * if code is outside 100-699 or the reason holds CR, LF or NUL. */
+struct sip_build *sip_build_response_pl(uint16_t code, struct sip_pl reason);
 /* The standard reason phrase of a status code (RFC 3261 21), or "Unknown". */
 const char *sip_build_reason(uint16_t code);
 
@@ -58,6 +65,9 @@ void sip_build_hdr(struct sip_build *b, enum sip_hdr id, const char *value);
 void sip_build_hdrf(struct sip_build *b, enum sip_hdr id, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* Adds a header given by name (extension headers). */
 void sip_build_hdr_name(struct sip_build *b, const char *name, const char *value);
+/* sip_build_hdr_name from slices (e.g. an extension header of a parsed message): ignored unless the
+ * name is a token and every CR/LF in the value is part of a fold (CRLF SP/HT), which is kept. */
+void sip_build_hdr_name_pl(struct sip_build *b, struct sip_pl name, struct sip_pl value);
 /* Adds a header from a slice (e.g. copied from a parsed message; folded LWS is kept). */
 void sip_build_hdr_pl(struct sip_build *b, enum sip_hdr id, struct sip_pl value);
 /* Copies every line of header id from msg, in order (Route, Record-Route, Via ...). */
@@ -76,6 +86,9 @@ void sip_build_cseq(struct sip_build *b, uint32_t num, enum sip_method method,
 /* Writes Content-Type (if ctype is non-NULL and len > 0), Content-Length, the empty line and the
  * body, frees the builder and returns the message. */
 GBytes *sip_build_finish(struct sip_build *b, const char *ctype, const void *body, size_t len);
+/* sip_build_finish with Content-Type as a slice (absent: p NULL), written as is. */
+GBytes *sip_build_finish_pl(struct sip_build *b, struct sip_pl ctype, const void *body,
+			    size_t len);
 /* Frees an unfinished builder (NULL ok). */
 void sip_build_free(struct sip_build *b);
 

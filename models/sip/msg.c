@@ -8,6 +8,7 @@
  * transaction needs are kept parsed in the message; the others are checked in place and parsed
  * again by the accessors when asked (a parse is a pointer walk; nothing is copied). Header slots
  * and Via values live in arrays inside the message, so a typical message costs one allocation.
+ * Each line is checked as soon as it is split (check_line), while it is still in cache.
  */
 #include "config.h"
 
@@ -32,7 +33,8 @@ struct hdr_line {
 };
 
 struct sip_msg {
-	/* from here to `ruri`, zeroed when the message is made */
+	/* from here to `ruri`, set field by field when the message is made (a memset of this part
+	 * compiled to `rep stos`, whose start-up cost was 2 % of a parse) */
 	int refs;
 	GBytes *buf;
 	struct sip_pl raw;
@@ -59,8 +61,9 @@ struct sip_msg {
 	size_t nhdr;
 	size_t hdr_cap;
 	struct hdr_line *hdrs;          /* hdr_inline or a g_new'd array */
-	uint16_t first[SIP_HDR_COUNT_]; /* index + 1 of a header's first line; 0 = absent */
+	uint64_t seen[2];               /* bit id set: header id has a line, first[id] is valid */
 	/* from here on, written by the parsers before anything reads them */
+	uint16_t first[SIP_HDR_COUNT_]; /* index + 1 of a header's first line, where seen */
 	struct sip_uri ruri;            /* valid when req and the request line parsed */
 	struct sip_addr from;           /* valid when has_from */
 	struct sip_addr to;             /* valid when has_to */
@@ -68,6 +71,14 @@ struct sip_msg {
 	struct hdr_line hdr_inline[INLINE_HDRS];
 	struct sip_via via_inline[INLINE_VIAS];
 };
+
+G_STATIC_ASSERT(SIP_HDR_COUNT_ <= 128);
+
+/* Index + 1 of the first line of header id; 0 when the message has none. */
+static inline unsigned first_line(const struct sip_msg *msg, enum sip_hdr id)
+{
+	return (msg->seen[id >> 6] >> (id & 63) & 1u) ? msg->first[id] : 0;
+}
 
 /* The parse state: the first fault found, and how bad it is. */
 struct perr {
@@ -123,10 +134,22 @@ static const char *elem_end(const char *p, const char *e)
 }
 
 /* Trimmed slice of [p, e). */
-static struct sip_pl trimmed(const char *p, const char *e)
+static inline struct sip_pl trimmed(const char *p, const char *e)
 {
 	sip_chr_trim(&p, &e);
 	return (struct sip_pl){ p, (size_t)(e - p) };
+}
+
+/* sip_chr_span for a single-bit class, four octets per branch: header names and Call-IDs are
+ * long runs of one class, and a branch per octet was the parser's hottest loop. */
+static inline const char *span_run(const char *p, const char *e, unsigned bit)
+{
+	const uint16_t *c = sip_chr_class;
+
+	while (e - p >= 4 && (c[(unsigned char)p[0]] & c[(unsigned char)p[1]] &
+			      c[(unsigned char)p[2]] & c[(unsigned char)p[3]] & bit))
+		p += 4;
+	return sip_chr_span(p, e, bit);
 }
 
 /* ---------------------------------------------------------------- header checks */
@@ -318,13 +341,13 @@ static int check_callid(struct sip_pl v, const char **why)
 {
 	const char *p = v.p;
 	const char *e = v.p + v.l;
-	const char *q = sip_chr_span(p, e, SIP_CHR_WORD);
+	const char *q = span_run(p, e, SIP_CHR_WORD);
 
 	if (q == p)
 		goto bad;
 	if (q < e && *q == '@') {
 		p = q + 1;
-		q = sip_chr_span(p, e, SIP_CHR_WORD);
+		q = span_run(p, e, SIP_CHR_WORD);
 		if (q == p)
 			goto bad;
 	}
@@ -544,52 +567,54 @@ static void parse_request_line(struct sip_msg *msg, const char *p, const char *e
 	const char *sp1 = memchr(p, ' ', (size_t)(e - p));
 	const char *sp2;
 	struct sip_pl u;
+	const char *why;
 
 	msg->req = true;
-	memset(&msg->ruri, 0, sizeof(msg->ruri));
+	/* sip_uri_decode clears msg->ruri itself; a fault found before it clears it at `bad`, so
+	 * that a message kept by SIP_PARSE_KEEP_BAD has an empty Request-URI, not garbage */
 	if (!sp1 || sp1 == p) {
-		fail(pe, EBADMSG, "malformed start line");
-		return;
+		why = "malformed start line";
+		goto bad;
 	}
 	msg->method_name = (struct sip_pl){ p, (size_t)(sp1 - p) };
 	if (sip_chr_span(p, sp1, SIP_CHR_TOKEN) != sp1) {
-		fail(pe, EBADMSG, "method is not a token");
-		return;
+		why = "method is not a token";
+		goto bad;
 	}
 	msg->method = sip_method_lookup(msg->method_name);
 	if (e[-1] == ' ' || e[-1] == '\t') {
 		/* RFC 4475 3.1.2.10: SP after SIP-Version */
-		fail(pe, EBADMSG, "whitespace at the end of the request line");
-		return;
+		why = "whitespace at the end of the request line";
+		goto bad;
 	}
 	sp2 = e;
 	while (sp2 > sp1 && sp2[-1] != ' ')
 		sp2--;
 	sp2--;
 	if (sp2 <= sp1) {
-		fail(pe, EBADMSG, "malformed request line");
-		return;
+		why = "malformed request line";
+		goto bad;
 	}
 	u = (struct sip_pl){ sp1 + 1, (size_t)(sp2 - sp1 - 1) };
 	if (u.l == 0 || u.p[0] == ' ' || u.p[u.l - 1] == ' ') {
 		/* RFC 4475 3.1.2.9: exactly one SP between the elements */
-		fail(pe, EBADMSG, "more than one SP between request line elements");
-		return;
+		why = "more than one SP between request line elements";
+		goto bad;
 	}
 	msg->version = (struct sip_pl){ sp2 + 1, (size_t)(e - sp2 - 1) };
 	if (!version_ok(msg->version)) {
-		fail(pe, EBADMSG, "bad SIP version");
-		return;
+		why = "bad SIP version";
+		goto bad;
 	}
 	if (u.p[0] == '<') {
 		/* RFC 4475 3.1.2.7 */
-		fail(pe, EBADMSG, "Request-URI enclosed in <>");
-		return;
+		why = "Request-URI enclosed in <>";
+		goto bad;
 	}
 	if (memchr(u.p, ' ', u.l) || memchr(u.p, '\t', u.l)) {
 		/* RFC 4475 3.1.2.8 */
-		fail(pe, EBADMSG, "whitespace in the Request-URI");
-		return;
+		why = "whitespace in the Request-URI";
+		goto bad;
 	}
 	if (sip_uri_decode(&msg->ruri, u)) {
 		fail(pe, EBADMSG, "bad Request-URI");
@@ -600,6 +625,10 @@ static void parse_request_line(struct sip_msg *msg, const char *p, const char *e
 		fail(pe, EBADMSG, "Request-URI has headers");
 		return;
 	}
+	return;
+bad:
+	memset(&msg->ruri, 0, sizeof(msg->ruri));
+	fail(pe, EBADMSG, "%s", why);
 }
 
 static void parse_status_line(struct sip_msg *msg, const char *p, const char *e, struct perr *pe)
@@ -662,9 +691,42 @@ static bool add_line(struct sip_msg *msg, struct sip_pl name, struct sip_pl valu
 	h->value = value;
 	h->id = sip_hdr_lookup(name);
 	msg->nhdr++;
-	if (!msg->first[h->id])
+	if (!first_line(msg, h->id)) {
+		msg->seen[h->id >> 6] |= (uint64_t)1 << (h->id & 63);
 		msg->first[h->id] = (uint16_t)msg->nhdr;
+	}
 	return true;
+}
+
+/* Checks header line i, just added: a repeated single-value header, a core header and, when
+ * strict, the grammar of any other known header. Called in message order, so the first fault
+ * recorded in pe is the first in the message. */
+static void check_line(struct sip_msg *msg, size_t i, bool strict, struct perr *pe)
+{
+	const struct hdr_line *h = &msg->hdrs[i];
+	const char *why = NULL;
+	char buf[48];
+	int err;
+
+	/* a line that is not its header's first is a repeat (first[] is valid: add_line set it) */
+	if (msg->first[h->id] != i + 1 && !multi_line_ok(h->id)) {
+		/* RFC 3261 7.3.1; RFC 4475 3.3.8 (multi01), 3.3.9 (mcl01) */
+		const struct hdr_line *f = &msg->hdrs[msg->first[h->id] - 1];
+
+		if (h->id == SIP_HDR_CONTENT_LENGTH && !sip_pl_eq(f->value, h->value) &&
+		    h->value.l < 12 && sip_chr_span(h->value.p, h->value.p + h->value.l,
+						    SIP_CHR_DIGIT) == h->value.p + h->value.l)
+			fail(pe, EBADMSG, "conflicting Content-Length values %.*s and %.*s",
+			     (int)f->value.l, f->value.p, (int)h->value.l, h->value.p);
+		else
+			fail(pe, EBADMSG, "more than one %s header", hname(h, buf, sizeof(buf)));
+		return;
+	}
+	err = core_hdr(msg, h, &why);
+	if (err == 1)
+		err = strict ? check_hdr(msg, h, &why) : 0;
+	if (err)
+		fail(pe, EBADMSG, "%s: %s", hname(h, buf, sizeof(buf)), why ? why : "malformed");
 }
 
 /* Finds the end of a logical header line starting at p: the CRLF not followed by SP/HT.
@@ -699,10 +761,14 @@ static const char *line_end(const char *p, const char *e, bool strict, bool *bad
 	}
 }
 
-/* Splits the header section into lines. Returns where the body starts, or NULL when no empty
- * line ends the headers (then every line up to the end of the data has been added). */
+/* Splits the header section into lines and checks each one as it is added (check_line), in the
+ * same pass while the line is in cache. A fault in the line structure goes to pe and stops the
+ * split; faults in header values go to hpe, which the caller ignores when pe is set, so the
+ * reason given is the same as with a split first and a check of every line after. Returns where
+ * the body starts, or NULL when no empty line ends the headers (then every line up to the end of
+ * the data has been added and checked). */
 static const char *split_headers(struct sip_msg *msg, const char *p, const char *e, bool strict,
-				 struct perr *pe)
+				 struct perr *pe, struct perr *hpe)
 {
 	while (p < e) {
 		const char *le;
@@ -721,7 +787,7 @@ static const char *split_headers(struct sip_msg *msg, const char *p, const char 
 			return NULL;
 		}
 		/* header = field-name HCOLON value; HCOLON = *( SP / HTAB ) ":" SWS */
-		q = sip_chr_span(p, le, SIP_CHR_TOKEN);
+		q = span_run(p, le, SIP_CHR_TOKEN);
 		if (q == p) {
 			fail(pe, EBADMSG, "malformed header line");
 			return NULL;
@@ -740,6 +806,7 @@ static const char *split_headers(struct sip_msg *msg, const char *p, const char 
 				     SIP_MSG_MAX_HEADERS);
 				return NULL;
 			}
+			check_line(msg, msg->nhdr - 1, strict, hpe);
 		}
 		p = le < e ? le + 2 : e;
 	}
@@ -751,9 +818,11 @@ static void check_message(struct sip_msg *msg, struct perr *pe)
 {
 	GString *missing = NULL;
 	const char *const names[] = { "Via", "From", "To", "Call-ID", "CSeq" };
-	const bool have[] = { msg->first[SIP_HDR_VIA] != 0, msg->first[SIP_HDR_FROM] != 0,
-			      msg->first[SIP_HDR_TO] != 0, msg->first[SIP_HDR_CALL_ID] != 0,
-			      msg->first[SIP_HDR_CSEQ] != 0 };
+	const bool have[] = { first_line(msg, SIP_HDR_VIA) != 0,
+			      first_line(msg, SIP_HDR_FROM) != 0,
+			      first_line(msg, SIP_HDR_TO) != 0,
+			      first_line(msg, SIP_HDR_CALL_ID) != 0,
+			      first_line(msg, SIP_HDR_CSEQ) != 0 };
 	size_t i;
 
 	/* RFC 3261 8.1.1: these are mandatory in every request; responses copy them (8.2.6.2).
@@ -777,41 +846,6 @@ static void check_message(struct sip_msg *msg, struct perr *pe)
 		fail(pe, EBADMSG, "Contact '*' mixed with other contacts");
 }
 
-/* Checks every header line in message order: repeated single-value headers, the core headers
- * and, when strict, the grammar of every other known header. */
-static void check_headers(struct sip_msg *msg, bool strict, struct perr *pe)
-{
-	char buf[48];
-	size_t i;
-	int err;
-
-	for (i = 0; i < msg->nhdr; i++) {
-		const struct hdr_line *h = &msg->hdrs[i];
-		const char *why = NULL;
-
-		/* a line that is not its header's first is a repeat */
-		if (msg->first[h->id] != i + 1 && !multi_line_ok(h->id)) {
-			/* RFC 3261 7.3.1; RFC 4475 3.3.8 (multi01), 3.3.9 (mcl01) */
-			const struct hdr_line *f = &msg->hdrs[msg->first[h->id] - 1];
-
-			if (h->id == SIP_HDR_CONTENT_LENGTH && !sip_pl_eq(f->value, h->value) &&
-			    h->value.l < 12 && sip_chr_span(h->value.p, h->value.p + h->value.l,
-							    SIP_CHR_DIGIT) == h->value.p + h->value.l)
-				fail(pe, EBADMSG, "conflicting Content-Length values %.*s and %.*s",
-				     (int)f->value.l, f->value.p, (int)h->value.l, h->value.p);
-			else
-				fail(pe, EBADMSG, "more than one %s header",
-				     hname(h, buf, sizeof(buf)));
-			continue;
-		}
-		err = core_hdr(msg, h, &why);
-		if (err == 1)
-			err = strict ? check_hdr(msg, h, &why) : 0;
-		if (err)
-			fail(pe, EBADMSG, "%s: %s", hname(h, buf, sizeof(buf)), why ? why : "malformed");
-	}
-}
-
 /* Copies a reason into the caller's buffer. */
 static void put_reason(char *reason, size_t size, const char *why)
 {
@@ -823,6 +857,8 @@ int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *r
 		     size_t reasonsz)
 {
 	struct perr pe = { 0, "" };
+	struct perr hpe;
+	bool split_bad = false;
 	struct sip_msg *msg;
 	const char *data;
 	const char *p;
@@ -868,17 +904,35 @@ int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *r
 		return EBADMSG;
 	}
 	msg = g_malloc(sizeof(*msg));
-	/* zero only the fixed part; the parsed values are written before they are read */
-	memset(msg, 0, offsetof(struct sip_msg, ruri));
+	/* set only the fixed part; the parsed values are written before they are read */
 	msg->refs = 1;
 	msg->buf = g_bytes_ref(buf);
+	msg->raw = SIP_PL_NULL;
+	msg->req = false;
+	msg->method = SIP_METHOD_OTHER;
+	msg->method_name = SIP_PL_NULL;
+	msg->version = SIP_PL_NULL;
+	msg->status = 0;
+	msg->reason = SIP_PL_NULL;
+	msg->has_from = false;
+	msg->has_to = false;
+	msg->has_cseq = false;
+	msg->callid = SIP_PL_NULL;
 	msg->max_forwards = -1;
 	msg->expires = -1;
 	msg->clen = -1;
-	msg->hdrs = msg->hdr_inline;
-	msg->hdr_cap = INLINE_HDRS;
-	msg->vias = msg->via_inline;
+	msg->ctype = SIP_PL_NULL;
+	msg->body = SIP_PL_NULL;
+	msg->ncontact = 0;
+	msg->wildcard = false;
+	msg->nvia = 0;
 	msg->via_cap = INLINE_VIAS;
+	msg->vias = msg->via_inline;
+	msg->nhdr = 0;
+	msg->hdr_cap = INLINE_HDRS;
+	msg->hdrs = msg->hdr_inline;
+	msg->seen[0] = 0;
+	msg->seen[1] = 0;
 
 	if (le - p >= 4 && strncasecmp(p, "SIP/", 4) == 0)
 		parse_status_line(msg, p, le, &pe);
@@ -887,10 +941,16 @@ int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *r
 	if (pe.err)
 		goto out;
 
-	body = split_headers(msg, le + 2, e, (flags & SIP_PARSE_STRICT) != 0, &pe);
-	if (pe.err)
+	hpe.err = 0;
+	body = split_headers(msg, le + 2, e, (flags & SIP_PARSE_STRICT) != 0, &pe, &hpe);
+	if (pe.err) {
+		/* the header values were checked too, but a broken line structure is what is
+		 * reported, and the message is not kept: it is as if nothing had been parsed */
+		split_bad = true;
 		goto out;
-	check_headers(msg, (flags & SIP_PARSE_STRICT) != 0, &pe);
+	}
+	if (hpe.err)
+		pe = hpe;
 	check_message(msg, &pe);
 	if (!body) {
 		fail(&pe, ENODATA, "incomplete message: no empty line after the headers");
@@ -921,8 +981,8 @@ out:
 		return 0;
 	}
 	put_reason(reason, reasonsz, pe.why);
-	if ((flags & SIP_PARSE_KEEP_BAD) && pe.err != ENODATA && msg->version.p && msg->nvia &&
-	    msg->has_from && msg->has_to && msg->callid.p && msg->has_cseq) {
+	if ((flags & SIP_PARSE_KEEP_BAD) && pe.err != ENODATA && !split_bad && msg->version.p &&
+	    msg->nvia && msg->has_from && msg->has_to && msg->callid.p && msg->has_cseq) {
 		if (!msg->raw.p) {
 			msg->raw = (struct sip_pl){ start, (size_t)(e - start) };
 			msg->body = (struct sip_pl){ e, 0 };
@@ -1131,7 +1191,7 @@ void sip_hdr_iter_init(struct sip_hdr_iter *it, const struct sip_msg *msg, enum 
 	it->split = sip_hdr_is_list(it->id);
 	/* start at the first line carrying this header; SIP_HDR_OTHER without a name finds none */
 	it->line = it->id == SIP_HDR_OTHER ? msg->nhdr
-		   : (msg->first[it->id] ? msg->first[it->id] - 1u : msg->nhdr);
+		   : (first_line(msg, it->id) ? first_line(msg, it->id) - 1u : msg->nhdr);
 }
 
 void sip_hdr_iter_init_name(struct sip_hdr_iter *it, const struct sip_msg *msg, const char *name)
@@ -1141,7 +1201,8 @@ void sip_hdr_iter_init_name(struct sip_hdr_iter *it, const struct sip_msg *msg, 
 	sip_hdr_iter_init(it, msg, id);
 	if (id == SIP_HDR_OTHER && name) {
 		it->name = name;
-		it->line = msg->first[SIP_HDR_OTHER] ? msg->first[SIP_HDR_OTHER] - 1u : msg->nhdr;
+		it->line = first_line(msg, SIP_HDR_OTHER) ? first_line(msg, SIP_HDR_OTHER) - 1u
+							  : msg->nhdr;
 	}
 }
 
