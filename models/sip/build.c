@@ -502,10 +502,49 @@ void sip_build_free(struct sip_build *b)
 	g_free(b);
 }
 
+
+/* Rebuilds a parsed message from its parts; see build.h. */
+GBytes *sip_build_copy(const struct sip_msg *m)
+{
+	struct sip_build *b;
+	struct sip_pl body = sip_msg_body(m);
+	size_t n = sip_msg_hdr_lines(m);
+
+	if (sip_msg_is_request(m))
+		b = sip_build_request_pl(sip_msg_method(m), sip_msg_method_name(m),
+					 sip_msg_ruri(m)->raw);
+	else
+		b = sip_build_response_pl(sip_msg_status(m), sip_msg_reason(m));
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		enum sip_hdr id;
+		struct sip_pl name, value;
+
+		sip_msg_hdr_line(m, i, &id, &name, &value);
+		/* finish writes Content-Type and Content-Length itself */
+		if (id == SIP_HDR_CONTENT_LENGTH || id == SIP_HDR_CONTENT_TYPE)
+			continue;
+		if (id == SIP_HDR_OTHER)
+			sip_build_hdr_name_pl(b, name, value);
+		else
+			sip_build_hdr_pl(b, id, value);
+	}
+	return sip_build_finish_pl(b, body.l ? sip_msg_content_type(m) : SIP_PL_NULL, body.p,
+				   body.l);
+}
+
 /* ---------------------------------------------------------------- derived messages */
 
 struct sip_build *sip_build_reply(const struct sip_msg *req, uint16_t code, const char *reason,
 				  const char *to_tag)
+{
+	return sip_build_reply_via(req, code, reason, to_tag, NULL);
+}
+
+/* sip_build_reply with the top Via replaced by TOP_VIA when it is non-NULL; see build.h. */
+struct sip_build *sip_build_reply_via(const struct sip_msg *req, uint16_t code,
+				      const char *reason, const char *to_tag, const char *top_via)
 {
 	struct sip_build *b;
 	const struct sip_addr *to;
@@ -517,7 +556,23 @@ struct sip_build *sip_build_reply(const struct sip_msg *req, uint16_t code, cons
 		return NULL;
 	/* RFC 3261 8.2.6.2: Via (all, in order), From, Call-ID and CSeq copied; To copied with a
 	 * tag added by the UAS unless the request already had one */
-	sip_build_copy_hdrs(b, req, SIP_HDR_VIA);
+	if (top_via) {
+		/* value by value: the top via-parm may share its line with others */
+		struct sip_hdr_iter it;
+		struct sip_pl v;
+		bool first = true;
+
+		sip_hdr_iter_init(&it, req, SIP_HDR_VIA);
+		while (sip_hdr_iter_next(&it, &v)) {
+			if (first)
+				sip_build_hdr(b, SIP_HDR_VIA, top_via);
+			else
+				sip_build_hdr_pl(b, SIP_HDR_VIA, v);
+			first = false;
+		}
+	} else {
+		sip_build_copy_hdrs(b, req, SIP_HDR_VIA);
+	}
 	sip_build_hdr_pl(b, SIP_HDR_FROM, sip_msg_hdr(req, SIP_HDR_FROM));
 	to = sip_msg_to(req);
 	put(b, "To: ", 4);

@@ -92,12 +92,22 @@ GBytes *sip_build_finish_pl(struct sip_build *b, struct sip_pl ctype, const void
 /* Frees an unfinished builder (NULL ok). */
 void sip_build_free(struct sip_build *b);
 
+/* The parsed message M written again through the builder: its start line, every header line
+ * (name and value as written, folds kept) and its body; Content-Type and Content-Length are
+ * written by the builder. This is what a round trip measures (bench/sip) and what the fuzz target
+ * re-parses. NULL when the builder refuses the start line or a header line. */
+GBytes *sip_build_copy(const struct sip_msg *m);
+
 /* A response to a parsed request (RFC 3261 8.2.6.2): status line, all Via lines, From, To (with
  * to_tag added when the request's To has no tag, code > 100 and to_tag is non-NULL), Call-ID, CSeq,
  * and Timestamp for 100 (8.2.6.1). The caller adds Contact etc. and finishes. NULL if req is a
  * response or the code is out of range. */
 struct sip_build *sip_build_reply(const struct sip_msg *req, uint16_t code, const char *reason,
 				  const char *to_tag);
+/* The same, with the top Via written as TOP_VIA (when non-NULL) instead of copied: how a server
+ * adds received= and rport= to the Via it answers (RFC 3261 18.2.1, RFC 3581 4). */
+struct sip_build *sip_build_reply_via(const struct sip_msg *req, uint16_t code,
+				      const char *reason, const char *to_tag, const char *top_via);
 /* The ACK for a non-2xx final response to an INVITE (RFC 3261 17.1.1.3): Request-URI, top Via,
  * From, Call-ID and Route of the INVITE, To of the response, CSeq number of the INVITE with ACK,
  * Max-Forwards 70. Finished (no body). NULL unless invite is an INVITE and resp a response. */

@@ -445,37 +445,10 @@ struct sip_build *sip_transport_reply_build(const struct sip_msg *req,
 					    const struct sip_transport_src *src, uint16_t code,
 					    const char *reason, const char *to_tag)
 {
-	struct sip_build *b = sip_build_response(code, reason);
-	struct sip_hdr_iter it;
-	struct sip_pl v, to;
-	bool first = true;
+	char *top = src ? stamp_via(sip_msg_via(req), src) : NULL;
+	struct sip_build *b = sip_build_reply_via(req, code, reason, to_tag, top);
 
-	if (!b)
-		return NULL;
-	/* RFC 3261 8.2.6.2: Via (all, in order), From, To, Call-ID, CSeq copied. */
-	sip_hdr_iter_init(&it, req, SIP_HDR_VIA);
-	while (sip_hdr_iter_next(&it, &v)) {
-		if (first && src) {
-			char *top = stamp_via(sip_msg_via(req), src);
-
-			sip_build_hdr(b, SIP_HDR_VIA, top);
-			g_free(top);
-		} else {
-			sip_build_hdr_pl(b, SIP_HDR_VIA, v);
-		}
-		first = false;
-	}
-	sip_build_hdr_pl(b, SIP_HDR_FROM, sip_msg_hdr(req, SIP_HDR_FROM));
-	to = sip_msg_hdr(req, SIP_HDR_TO);
-	if (!sip_pl_isset(sip_msg_to(req)->tag) && code > 100 && to_tag)
-		sip_build_hdrf(b, SIP_HDR_TO, "%.*s;tag=%s", (int)to.l, to.p, to_tag);
-	else
-		sip_build_hdr_pl(b, SIP_HDR_TO, to);
-	sip_build_hdr_pl(b, SIP_HDR_CALL_ID, sip_msg_hdr(req, SIP_HDR_CALL_ID));
-	sip_build_hdr_pl(b, SIP_HDR_CSEQ, sip_msg_hdr(req, SIP_HDR_CSEQ));
-	/* 8.2.6.1: a 100 copies the Timestamp. */
-	if (code == 100 && sip_pl_isset(sip_msg_hdr(req, SIP_HDR_TIMESTAMP)))
-		sip_build_hdr_pl(b, SIP_HDR_TIMESTAMP, sip_msg_hdr(req, SIP_HDR_TIMESTAMP));
+	g_free(top);
 	return b;
 }
 
