@@ -185,7 +185,7 @@ static bool only_attrs(GError **err, const char *file, const xmlNode *n,
 }
 
 /* Reads attribute NAME of N as a new string; NULL if absent. */
-static char *get_attr(const xmlNode *n, const char *name)
+char *osmodel_xml_attr(const xmlNode *n, const char *name)
 {
 	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
 	char *s;
@@ -201,7 +201,7 @@ static char *get_attr(const xmlNode *n, const char *name)
 static bool get_uint(GError **err, const char *file, const xmlNode *n, const char *name,
 		     unsigned max, bool required, unsigned *out)
 {
-	char *v = get_attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 	guint64 x;
 	bool ok;
 
@@ -225,7 +225,7 @@ static bool get_uint(GError **err, const char *file, const xmlNode *n, const cha
 static bool get_bool(GError **err, const char *file, const xmlNode *n, const char *name,
 		     bool *out)
 {
-	char *v = get_attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 	bool ok = v && (!strcmp(v, "yes") || !strcmp(v, "no"));
 
 	if (ok)
@@ -250,7 +250,7 @@ static bool get_assumed_model(GError **err, const char *file, const xmlNode *n, 
 		{ "card-waives-licence", OSMODEL_F_CARD_WAIVES_LICENCE },
 		{ "mps-channels", OSMODEL_F_MPS_CHANNELS },
 	};
-	char *v = get_attr(n, "assumed");
+	char *v = osmodel_xml_attr(n, "assumed");
 	char **words;
 	bool ok = true;
 
@@ -283,7 +283,7 @@ static bool get_assumed_model(GError **err, const char *file, const xmlNode *n, 
 static bool get_assumed_one(GError **err, const char *file, const xmlNode *n, const char *what,
 			    bool *out)
 {
-	char *v = get_attr(n, "assumed");
+	char *v = osmodel_xml_attr(n, "assumed");
 	bool ok = !v || !strcmp(g_strstrip(v), what);
 
 	*out = v != NULL;
@@ -324,7 +324,7 @@ static bool load_card_type(GError **err, const char *file, const xmlNode *n,
 	ct->src_line = node_line(n);
 	if (!only_attrs(err, file, n, attrs))
 		return false;
-	ct->name = get_attr(n, "name");
+	ct->name = osmodel_xml_attr(n, "name");
 	if (!ct->name || !*ct->name) {
 		fail(err, file, n, "<card-type> needs a name");
 		return false;
@@ -350,7 +350,7 @@ static bool load_model(GError **err, const char *file, const xmlNode *n,
 	m->src_line = node_line(n);
 	if (!only_attrs(err, file, n, attrs))
 		return false;
-	m->name = get_attr(n, "name");
+	m->name = osmodel_xml_attr(n, "name");
 	if (!m->name || !*m->name) {
 		fail(err, file, n, "<model> needs a name");
 		return false;
@@ -383,7 +383,7 @@ static bool load_model(GError **err, const char *file, const xmlNode *n,
 		if (!only_attrs(err, file, c, card_attrs))
 			return false;
 		mc = &m->cards[m->n_cards];
-		type = get_attr(c, "type");
+		type = osmodel_xml_attr(c, "type");
 		mc->type = type ? card_type_find(t, type) : NULL;
 		if (!mc->type)
 			fail(err, file, c, "<card> names card type '%s', which no <card-type> "

@@ -95,6 +95,10 @@ char *osmodel_data_path(const char *rel);
  * "FILE:1: the file is empty ..." or "FILE:LINE: not well-formed XML: <libxml2's reason>". */
 struct _xmlDoc;
 struct _xmlDoc *osmodel_xml_read(const char *path, GError **err);
+struct _xmlNode;
+/* Attribute NAME of element N as a new string (g_free it), or NULL when absent; shared by the
+   loaders of os-models.xml and of scenarios. */
+char *osmodel_xml_attr(const struct _xmlNode *n, const char *name);
 
 /* `ossim models [--file FILE]`: prints the per-model table. argv[0] is "models". Returns the
  * exit status: 0, or 2 on bad usage or an unreadable or invalid table. */

@@ -113,24 +113,12 @@ static const char *el(const xmlNode *n)
 	return (const char *)n->name;
 }
 
-/* Attribute NAME of N as a new string, or NULL when absent. */
-static char *attr(const xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = g_strdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
 
 /* Attribute NAME of N, which the schema requires; reports it when missing (the C pass catches
    what libxml2 reports without a line). */
 static char *req(struct ld *ld, const xmlNode *n, const char *name)
 {
-	char *v = attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 
 	if (!v)
 		err_at(ld, n, "<%s> has no %s attribute, which it needs", el(n), name);
@@ -157,7 +145,7 @@ static bool val_uint(struct ld *ld, const xmlNode *n, const char *name, const ch
 static void opt_uint(struct ld *ld, const xmlNode *n, const char *name, unsigned min,
 		     unsigned max, unsigned *out)
 {
-	char *v = attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 
 	if (v)
 		val_uint(ld, n, name, v, min, max, out);
@@ -237,7 +225,7 @@ static bool val_time(struct ld *ld, const xmlNode *n, const char *name, const ch
 static void opt_time(struct ld *ld, const xmlNode *n, const char *name, bool zero_ok,
 		     int64_t *out)
 {
-	char *v = attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 
 	if (v)
 		val_time(ld, n, name, v, zero_ok, out);
@@ -283,7 +271,7 @@ static bool val_enum(struct ld *ld, const xmlNode *n, const char *name, const ch
 static void opt_enum(struct ld *ld, const xmlNode *n, const char *name,
 		     const char *const *names, int *out)
 {
-	char *v = attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 
 	if (v)
 		val_enum(ld, n, name, v, names, out);
@@ -306,7 +294,7 @@ static void opt_bool(struct ld *ld, const xmlNode *n, const char *name,
 /* Optional loss attribute: a probability 0..1 or a percentage ("0.5%"). */
 static void opt_loss(struct ld *ld, const xmlNode *n, const char *name, double *out)
 {
-	char *v = attr(n, name);
+	char *v = osmodel_xml_attr(n, name);
 	char *end = NULL;
 	double x;
 
@@ -462,7 +450,7 @@ static size_t profile_read(struct ld *ld, const xmlNode *n, const char *name)
 {
 	struct scenario *s = ld->s;
 	struct scenario_profile p;
-	char *base = attr(n, "base");
+	char *base = osmodel_xml_attr(n, "base");
 	char *v;
 	size_t b = profile_lookup(s, base ? base : "generic");
 	int i;
@@ -480,7 +468,7 @@ static size_t profile_read(struct ld *ld, const xmlNode *n, const char *name)
 	i = (int)p.vendor;
 	opt_enum(ld, n, "vendor", vendor_names, &i);
 	p.vendor = (enum scenario_vendor)i;
-	if ((v = attr(n, "user-agent"))) {
+	if ((v = osmodel_xml_attr(n, "user-agent"))) {
 		bool ok = *v && strlen(v) <= 128;
 
 		for (const char *c = v; ok && *c; c++)
@@ -497,7 +485,7 @@ static size_t profile_read(struct ld *ld, const xmlNode *n, const char *name)
 	}
 	opt_uint(ld, n, "lines", 1, 8, &p.lines);
 	opt_time(ld, n, "expires", false, &p.expires_ns);
-	if ((v = attr(n, "refresh"))) {
+	if ((v = osmodel_xml_attr(n, "refresh"))) {
 		if (!strcmp(v, "granted")) {
 			p.refresh_granted = true;
 		} else if (scenario_time_parse(v, &p.refresh_ns) == 0 && p.refresh_ns > 0) {
@@ -553,7 +541,7 @@ static size_t profile_read(struct ld *ld, const xmlNode *n, const char *name)
 static void profiles_read(struct ld *ld, const xmlNode *n)
 {
 	FOR_CHILDREN(c, n) {
-		char *name = attr(c, "name");
+		char *name = osmodel_xml_attr(c, "name");
 		struct scenario_profile tmp;
 
 		if (!name || !*name) {
@@ -579,7 +567,7 @@ static void profiles_read(struct ld *ld, const xmlNode *n)
 /* Index of the LAN NAME; reports it (attribute ATTR of N) when there is none. */
 static size_t lan_ref(struct ld *ld, const xmlNode *n, const char *attr_name)
 {
-	char *v = attr(n, attr_name);
+	char *v = osmodel_xml_attr(n, attr_name);
 	const struct scenario_network *net = &ld->s->network;
 	size_t r = SCENARIO_NONE;
 
@@ -760,7 +748,7 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 		err_at(ld, n, "tel=\"%s\" is not a station number; expected 2 to 4 digits",
 		       st->tel);
 	/* UID-02/UID-04: no default credentials, and the User ID cannot be blank. */
-	st->user_id = attr(n, "user-id");
+	st->user_id = osmodel_xml_attr(n, "user-id");
 	if (!st->user_id || !*st->user_id) {
 		err_at(ld, n, "station %s has no user ID; DM 2.7.2 needs one (UID-04: no default, "
 		       "never blank)", tel);
@@ -774,7 +762,7 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 			       "letters, digits, '.', '_' or '-'", tel);
 	}
 	/* PWD-01..04. The password itself never appears in a message. */
-	st->password = attr(n, "password");
+	st->password = osmodel_xml_attr(n, "password");
 	if (!st->password || !*st->password) {
 		err_at(ld, n, "station %s has no password; DM 2.7.2 needs one of %d to %d "
 		       "characters (UID-02: no default password)", tel, SCENARIO_PASSWORD_MIN,
@@ -805,11 +793,11 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 	opt_enum(ld, n, "tone-source", tone, &i);
 	st->tone_source = (enum scenario_tone)i;
 	opt_bool(ld, n, "call-waiting", disable_enable, &st->call_waiting);
-	st->cfu = attr(n, "cfu");
+	st->cfu = osmodel_xml_attr(n, "cfu");
 	i = (int)st->dtmf;
 	opt_enum(ld, n, "dtmf", dtmf, &i);
 	st->dtmf = (enum scenario_dtmf)i;
-	st->insert_trunk_port = attr(n, "insert-trunk-port");
+	st->insert_trunk_port = osmodel_xml_attr(n, "insert-trunk-port");
 	if (st->insert_trunk_port && !is_digits(st->insert_trunk_port, 8, false))
 		err_at(ld, n, "insert-trunk-port=\"%s\" of station %s is not allowed; expected 1 "
 		       "to 8 digits (an LCR access code, trunk number or trunk group, ITP-01)",
@@ -951,7 +939,7 @@ static void addresses_read(struct ld *ld, const xmlNode *n, struct scenario_syst
 	sys->lan = lan_ref(ld, n, "lan");
 	lan = sys->lan != SCENARIO_NONE ? &ld->s->network.lans[sys->lan] : NULL;
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *v = i == 0 ? req(ld, n, names[i]) : attr(n, names[i]);
+		char *v = i == 0 ? req(ld, n, names[i]) : osmodel_xml_attr(n, names[i]);
 
 		if (val_ip(ld, n, names[i], v, dst[i]) && i < 2 && lan &&
 		    !lan_host_ok(lan, *dst[i])) {
@@ -1084,7 +1072,7 @@ static void sip_phone_read(struct ld *ld, const xmlNode *n, struct scenario_endp
 	struct scenario *s = ld->s;
 	const xmlNode *inline_profile = child(n, "profile");
 	char *addr = req(ld, n, "address");
-	char *prof = attr(n, "profile");
+	char *prof = osmodel_xml_attr(n, "profile");
 	const char *who = ep->name ? ep->name : "?";
 
 	ep->port = 5060;
@@ -1114,8 +1102,8 @@ static void sip_phone_read(struct ld *ld, const xmlNode *n, struct scenario_endp
 	}
 	g_free(addr);
 	opt_uint(ld, n, "port", 1, 65535, &ep->port);
-	ep->auth_name = attr(n, "auth-name");
-	ep->password = attr(n, "password");
+	ep->auth_name = osmodel_xml_attr(n, "auth-name");
+	ep->password = osmodel_xml_attr(n, "password");
 	if (ep->dm_station != SCENARIO_NONE) {
 		const struct scenario_station *st = &s->system.stations[ep->dm_station];
 
@@ -1287,7 +1275,7 @@ static void action_read(struct ld *ld, const xmlNode *n, struct scenario_action 
 			       "32 of 0-9, * and #", a->digits, el(n));
 		}
 	}
-	if (a->kind == SCENARIO_ACT_DIAL && (a->cli = attr(n, "cli"))) {
+	if (a->kind == SCENARIO_ACT_DIAL && (a->cli = osmodel_xml_attr(n, "cli"))) {
 		if (ep && ep->kind != SCENARIO_EP_ISDN_TRUNK)
 			err_at(ld, n, "cli on <dial> is for calls arriving on a trunk; %s is %s",
 			       ep->name, kind_name(ep->kind));
