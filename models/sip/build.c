@@ -525,8 +525,11 @@ GBytes *sip_build_copy(const struct sip_msg *m)
 		/* finish writes Content-Type and Content-Length itself */
 		if (id == SIP_HDR_CONTENT_LENGTH || id == SIP_HDR_CONTENT_TYPE)
 			continue;
+		/* Copied as parsed, like sip_build_hdr_pl does for known headers: the parser has
+		 * checked the line structure, and a value may hold octets the checked entry
+		 * point refuses from callers (a NUL in a quoted string, RFC 4475 3.1.1.2). */
 		if (id == SIP_HDR_OTHER)
-			sip_build_hdr_name_pl(b, name, value);
+			put_line(b, name.p, name.l, value.p, value.l);
 		else
 			sip_build_hdr_pl(b, id, value);
 	}
