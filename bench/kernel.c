@@ -3,14 +3,15 @@
  *
  * The model is the M/M/c/c loss system (c = 64, A = 56 erlangs, mean holding time 180 s):
  * 20 replications of 50,000 measured arrivals after 5,000 warm-up arrivals (BENCH_QUICK=1:
- * 20 x 5,000). erlang_b_inside_ci is a 95 % statement: for a fixed seed a correct kernel
- * misses it with probability 0.05, so erlang_b_inside_ci999 is printed too. It runs three ways in the same process run:
+ * 20 x 5,000). It runs three ways in the same process:
  *   kernel  models/erlang/mmcc.c on struct sim (entities, embedded timers, the indexed heap);
  *   floor   the same model as a plain loop over a bare binary heap of (time, seq, kind) structs:
  *           no entities, no handlers, no cancel support - what a hand-written simulator costs;
  *   simpy   the same model in SimPy 2.3 (Debian python3-simpy), when it can be imported.
  * The floor replays exactly the kernel's random draws (same named streams, same order), so both
  * must report the same blocking: a cheap end-to-end check of the kernel's event order.
+ * erlang_b_inside_ci is a 95 % statement: for a fixed seed a correct kernel misses it with
+ * probability 0.05, so erlang_b_inside_ci999 is printed too.
  * Output: key=value lines. Wall-clock time is read here only; never inside a model.
  */
 #include "config.h"

@@ -1,6 +1,7 @@
 /*
- * build.h - writing SIP messages (RFC 3261 section 7 text, CRLF line ends): requests, responses to a
- * parsed request (8.2.6), the ACK for a non-2xx final response (17.1.1.3) and CANCEL (9.1).
+ * build.h - writing SIP messages (RFC 3261 section 7 text, CRLF line ends): requests,
+ * responses to a parsed request (8.2.6), the ACK for a non-2xx final response (17.1.1.3) and
+ * CANCEL (9.1).
  *
  * A builder is a growing text buffer: start a request or a response, add header lines, then
  * finish with a body, which writes Content-Type and Content-Length and returns the bytes as GBytes

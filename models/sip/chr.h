@@ -14,7 +14,8 @@
 
 enum {
 	SIP_CHR_ALNUM = 1 << 0,
-	SIP_CHR_TOKEN = 1 << 1,   /* token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" */
+	/* token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" */
+	SIP_CHR_TOKEN = 1 << 1,
 	SIP_CHR_WORD = 1 << 2,    /* word: token chars and ( ) < > : \ " / [ ] ? { } */
 	SIP_CHR_UNRES = 1 << 3,   /* unreserved: alphanum / mark */
 	SIP_CHR_USER = 1 << 4,    /* unreserved / user-unreserved (escaped apart) */

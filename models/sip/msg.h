@@ -329,7 +329,8 @@ struct sip_pl sip_msg_body(const struct sip_msg *msg);
  * ("*") has addr->wildcard set. */
 size_t sip_msg_contact_count(const struct sip_msg *msg);
 int sip_msg_contact_at(const struct sip_msg *msg, size_t i, struct sip_addr *addr);
-/* The expiry of a contact: its expires param, else the Expires header, else dflt (RFC 3261 10.3). */
+/* The expiry of a contact: its expires param, else the Expires header, else dflt
+ * (RFC 3261 10.3). */
 uint32_t sip_msg_contact_expires(const struct sip_msg *msg, const struct sip_addr *contact,
 				 uint32_t dflt);
 
