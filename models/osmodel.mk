@@ -5,5 +5,5 @@ libossim_la_SOURCES += \
 	models/osmodel.h \
 	models/osmodel.c \
 	$(NULL)
-nobase_dist_pkgdata_DATA = models/os-models.xml scenarios/ossim.rng
+nobase_dist_pkgdata_DATA = models/os-models.xml scenarios/ossim.rng scenarios/demo.xml
 AM_CPPFLAGS += -DOSSIM_PKGDATADIR=\"$(pkgdatadir)\" -DOSSIM_SRCDIR=\"$(abs_top_srcdir)\"

@@ -353,7 +353,7 @@ static bool val_subnet(struct ld *ld, const xmlNode *n, const char *v, uint32_t 
 
 /* Fills an address-table entry: a classful network when IP is its broadcast address (WL-03,
    PRIV-04), else the one host. */
-static void ip_entry_fill(struct scenario_ip_entry *e, uint32_t ip)
+static void ip_entry_fill(struct os_dm_ip_entry *e, uint32_t ip)
 {
 	uint32_t mask;
 
@@ -373,11 +373,6 @@ static void ip_entry_fill(struct scenario_ip_entry *e, uint32_t ip)
 	}
 }
 
-/* See scenario.h. */
-bool scenario_ip_entry_match(const struct scenario_ip_entry *e, uint32_t ip)
-{
-	return (ip & e->mask) == e->net;
-}
 
 /* Iterates the element children of N. */
 #define FOR_CHILDREN(c, n) \
@@ -503,7 +498,7 @@ static size_t profile_read(struct ld *ld, const xmlNode *n, const char *name)
 	opt_time(ld, n, "nat-keepalive", true, &p.nat_keepalive_ns);
 	i = (int)p.dtmf;
 	opt_enum(ld, n, "dtmf", dtmf_names, &i);
-	p.dtmf = (enum scenario_dtmf)i;
+	p.dtmf = (enum os_dm_dtmf)i;
 	i = (int)p.hold;
 	opt_enum(ld, n, "hold", hold_names, &i);
 	p.hold = (enum scenario_hold)i;
@@ -729,7 +724,7 @@ static void network_read(struct ld *ld, const xmlNode *n)
 
 /* Reads one DM 2.7.2 <station> row. Cross-row checks (unique numbers and user IDs, CFU target,
    capacity) come later, in cross_check. */
-static void station_read(struct ld *ld, const xmlNode *n, struct scenario_station *st)
+static void station_read(struct ld *ld, const xmlNode *n, struct os_dm_station *st)
 {
 	static const char *const tone[] = { "system", "phone", NULL };
 	static const char *const dtmf[] = { "rfc2833", "info", NULL };
@@ -738,7 +733,7 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 	const char *tel;
 	int i;
 
-	*st = (struct scenario_station){ .src_line = line_of(n), .use_white_list = true };
+	*st = (struct os_dm_station){ .src_line = line_of(n), .use_white_list = true };
 	st->tel = req(ld, n, "tel");
 	tel = st->tel ? st->tel : "?";
 	if (st->tel && !is_digits(st->tel, 4, false))
@@ -791,12 +786,12 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 	}
 	i = (int)st->tone_source;
 	opt_enum(ld, n, "tone-source", tone, &i);
-	st->tone_source = (enum scenario_tone)i;
+	st->tone_source = (enum os_dm_tone)i;
 	opt_bool(ld, n, "call-waiting", disable_enable, &st->call_waiting);
 	st->cfu = osmodel_xml_attr(n, "cfu");
 	i = (int)st->dtmf;
 	opt_enum(ld, n, "dtmf", dtmf, &i);
-	st->dtmf = (enum scenario_dtmf)i;
+	st->dtmf = (enum os_dm_dtmf)i;
 	st->insert_trunk_port = osmodel_xml_attr(n, "insert-trunk-port");
 	if (st->insert_trunk_port && !is_digits(st->insert_trunk_port, 8, false))
 		err_at(ld, n, "insert-trunk-port=\"%s\" of station %s is not allowed; expected 1 "
@@ -804,21 +799,21 @@ static void station_read(struct ld *ld, const xmlNode *n, struct scenario_statio
 		       st->insert_trunk_port, tel);
 	i = (int)st->insert_trunk_type;
 	opt_enum(ld, n, "insert-trunk-type", itt, &i);
-	st->insert_trunk_type = (enum scenario_itt)i;
-	if (st->insert_trunk_type != SCENARIO_ITT_NONE && !st->insert_trunk_port)
+	st->insert_trunk_type = (enum os_dm_itt)i;
+	if (st->insert_trunk_type != OS_DM_ITT_NONE && !st->insert_trunk_port)
 		err_at(ld, n, "station %s has an insert-trunk-type but no insert-trunk-port; "
 		       "expected both, or insert-trunk-type=\"none\" (ITP-01)", tel);
 	i = (int)st->nat_check;
 	opt_enum(ld, n, "nat-check", natc, &i);
-	st->nat_check = (enum scenario_natcheck)i;
+	st->nat_check = (enum os_dm_natcheck)i;
 	opt_bool(ld, n, "use-white-list", disable_enable, &st->use_white_list);
 }
 
 /* Reads the entries of a DM address table (5.2.8 or 5.13.10). */
-static void ip_table_read(struct ld *ld, const xmlNode *n, struct scenario_ip_entry **out,
+static void ip_table_read(struct ld *ld, const xmlNode *n, struct os_dm_ip_entry **out,
 			  size_t *n_out)
 {
-	*out = g_new0(struct scenario_ip_entry, n_children(n, "entry"));
+	*out = g_new0(struct os_dm_ip_entry, n_children(n, "entry"));
 	FOR_CHILDREN(c, n) {
 		char *v = req(ld, c, "ip");
 		uint32_t ip;
@@ -834,14 +829,14 @@ static void ip_table_read(struct ld *ld, const xmlNode *n, struct scenario_ip_en
 }
 
 /* Reads DM 5.2.12; defaults are the manual's (STK-02..06, SEC-01..06, TLS-03..06). */
-static void options_read(struct ld *ld, const xmlNode *n, struct scenario_sip_options *o)
+static void options_read(struct ld *ld, const xmlNode *n, struct os_dm_sip_options *o)
 {
 	static const char *const comm[] = { "response", "no-response", NULL };
 	int i;
 
-	*o = (struct scenario_sip_options){
+	*o = (struct os_dm_sip_options){
 		.signal_port = 5060, .ipums_port = 5070, .expire_ns = 600 * NS_PER_S,
-		.nat_reg_expire_ns = 60 * NS_PER_S, .comm_exclusive = SCENARIO_COMM_RESPONSE,
+		.nat_reg_expire_ns = 60 * NS_PER_S, .comm_exclusive = OS_DM_COMM_RESPONSE,
 		.common_block_ns = 600 * NS_PER_S, .register_block_ns = 60 * NS_PER_S,
 		.register_retry_limit = 2, .tls = false, .tls_port = 5061,
 		.connection_reuse = true, .mutual_tls = false, .validate_any_certificate = true,
@@ -855,7 +850,7 @@ static void options_read(struct ld *ld, const xmlNode *n, struct scenario_sip_op
 	opt_time(ld, n, "nat-reg-expire-time", false, &o->nat_reg_expire_ns);
 	i = (int)o->comm_exclusive;
 	opt_enum(ld, n, "comm-exclusive", comm, &i);
-	o->comm_exclusive = (enum scenario_comm_exclusive)i;
+	o->comm_exclusive = (enum os_dm_comm_exclusive)i;
 	opt_time(ld, n, "common-block-timer", false, &o->common_block_ns);
 	opt_time(ld, n, "register-block-timer", false, &o->register_block_ns);
 	opt_uint(ld, n, "register-retry-limit", 1, 99, &o->register_retry_limit);
@@ -876,27 +871,27 @@ static void options_read(struct ld *ld, const xmlNode *n, struct scenario_sip_op
 }
 
 /* The DM 6.3.2 card type names; "SIP STN" is the manual's other spelling (VC-01). */
-static bool vcard_type(const char *v, enum scenario_card_type *t)
+static bool vcard_type(const char *v, enum os_dm_card_type *t)
 {
 	if (!strcmp(v, "SIP-STN") || !strcmp(v, "SIP STN"))
-		*t = SCENARIO_CARD_SIP_STN;
+		*t = OS_DM_CARD_SIP_STN;
 	else if (!strcmp(v, "WiredITP"))
-		*t = SCENARIO_CARD_WIRED_ITP;
+		*t = OS_DM_CARD_WIRED_ITP;
 	else if (!strcmp(v, "WirelessITP"))
-		*t = SCENARIO_CARD_WIRELESS_ITP;
+		*t = OS_DM_CARD_WIRELESS_ITP;
 	else
 		return false;
 	return true;
 }
 
 /* Reads one DM 6.3.2 <virtual-card>. */
-static void vcard_read(struct ld *ld, const xmlNode *n, struct scenario_system *sys)
+static void vcard_read(struct ld *ld, const xmlNode *n, struct os_dm *sys)
 {
-	struct scenario_vcard *vc = &sys->vcards[sys->n_vcards];
+	struct os_dm_vcard *vc = &sys->vcards[sys->n_vcards];
 	char *cab = req(ld, n, "cabinet"), *slot = req(ld, n, "slot"), *type = req(ld, n, "type");
 	bool ok;
 
-	*vc = (struct scenario_vcard){ .src_line = line_of(n), .ports = 16 };
+	*vc = (struct os_dm_vcard){ .src_line = line_of(n), .ports = 16 };
 	ok = val_uint(ld, n, "cabinet", cab, 0, 9, &vc->cabinet);
 	ok = val_uint(ld, n, "slot", slot, 0, 31, &vc->slot) && ok;
 	if (type && !vcard_type(type, &vc->type)) {
@@ -912,7 +907,7 @@ static void vcard_read(struct ld *ld, const xmlNode *n, struct scenario_system *
 			       sys->vcards[i].src_line);
 	if (ok && type) {
 		sys->n_vcards++;
-		if (vc->type == SCENARIO_CARD_SIP_STN) {
+		if (vc->type == OS_DM_CARD_SIP_STN) {
 			const struct osmodel *m = sys->model;
 
 			sys->sip_stn_ports += vc->ports;
@@ -930,7 +925,7 @@ static void vcard_read(struct ld *ld, const xmlNode *n, struct scenario_system *
 }
 
 /* Reads <addresses>: where the MP (and MGI) sit. */
-static void addresses_read(struct ld *ld, const xmlNode *n, struct scenario_system *sys)
+static void addresses_read(struct ld *ld, const xmlNode *n, struct os_dm *sys)
 {
 	static const char *const names[] = { "mp", "mgi", "public-mp", "public-mgi" };
 	uint32_t *dst[] = { &sys->mp_ip, &sys->mgi_ip, &sys->public_mp_ip, &sys->public_mgi_ip };
@@ -960,7 +955,7 @@ static void system_read(struct ld *ld, const xmlNode *n)
 {
 	static const char *const once[] = { "addresses", "licence", "sip-phones", "private-ip",
 					    "sip-options", "white-list", "number-plan" };
-	struct scenario_system *sys = &ld->s->system;
+	struct os_dm *sys = &ld->s->system;
 	char *model = req(ld, n, "model");
 
 	sys->src_line = line_of(n);
@@ -987,8 +982,8 @@ static void system_read(struct ld *ld, const xmlNode *n)
 	if (!child(n, "addresses"))
 		err_at(ld, n, "<system> has no <addresses>; expected one, saying where the MP "
 		       "sits");
-	sys->mgi_cards = g_new0(struct scenario_mgi_card, n_children(n, "mgi-card"));
-	sys->vcards = g_new0(struct scenario_vcard, n_children(n, "virtual-card"));
+	sys->mgi_cards = g_new0(struct os_dm_mgi_card, n_children(n, "mgi-card"));
+	sys->vcards = g_new0(struct os_dm_vcard, n_children(n, "virtual-card"));
 	options_read(ld, NULL, &sys->options);
 	FOR_CHILDREN(c, n) {
 		const char *name = el(c);
@@ -996,7 +991,7 @@ static void system_read(struct ld *ld, const xmlNode *n)
 		if (!strcmp(name, "addresses")) {
 			addresses_read(ld, c, sys);
 		} else if (!strcmp(name, "mgi-card")) {
-			struct scenario_mgi_card *mc = &sys->mgi_cards[sys->n_mgi_cards];
+			struct os_dm_mgi_card *mc = &sys->mgi_cards[sys->n_mgi_cards];
 			const struct osmodel_card *oc;
 			unsigned total;
 
@@ -1031,7 +1026,7 @@ static void system_read(struct ld *ld, const xmlNode *n)
 		} else if (!strcmp(name, "sip-phones")) {
 			size_t k = n_children(c, "station");
 
-			sys->stations = g_new0(struct scenario_station, k);
+			sys->stations = g_new0(struct os_dm_station, k);
 			FOR_CHILDREN(st, c)
 				station_read(ld, st, &sys->stations[sys->n_stations++]);
 		} else if (!strcmp(name, "private-ip")) {
@@ -1105,7 +1100,7 @@ static void sip_phone_read(struct ld *ld, const xmlNode *n, struct scenario_endp
 	ep->auth_name = osmodel_xml_attr(n, "auth-name");
 	ep->password = osmodel_xml_attr(n, "password");
 	if (ep->dm_station != SCENARIO_NONE) {
-		const struct scenario_station *st = &s->system.stations[ep->dm_station];
+		const struct os_dm_station *st = &s->system.stations[ep->dm_station];
 
 		if (!ep->auth_name)
 			ep->auth_name = g_strdup(st->user_id);
@@ -1310,13 +1305,13 @@ static void script_read(struct ld *ld, const xmlNode *n)
 
 /* ---- the number plan and cross checks ---- */
 
-static const char *const feature_names[SCENARIO_FEAT_MAX + 1] = {
+static const char *const feature_names[OS_DM_FEAT_MAX + 1] = {
 	"cf-clear", "cf-all", "cf-busy", "cf-no-answer", "cf-busy-no-answer", "dnd",
 	"conference", "hold", "hold-pickup", "group-pickup", "directed-pickup",
 	"my-group-pickup", "callback", "call-waiting-off", "voice-mail", "auth-code", NULL
 };
 /* FC-03: the chart's defaults; the rest have none, so scenarios must set them. */
-static const char *const feature_defaults[SCENARIO_FEAT_MAX] = {
+static const char *const feature_defaults[OS_DM_FEAT_MAX] = {
 	"600", "601", "602", "603", "604", "40", "46", "11", "12",
 };
 
@@ -1324,13 +1319,13 @@ static const char *const feature_defaults[SCENARIO_FEAT_MAX] = {
 static void number_plan_read(struct ld *ld, const xmlNode *n)
 {
 	struct scenario *s = ld->s;
-	struct scenario_number_plan *plan = &s->system.plan;
+	struct os_dm_number_plan *plan = &s->system.plan;
 
-	for (int f = 0; f < SCENARIO_FEAT_MAX; f++)
+	for (int f = 0; f < OS_DM_FEAT_MAX; f++)
 		plan->feature[f] = g_strdup(feature_defaults[f]);
 	if (!n)
 		return;
-	plan->trunk_access = g_new0(struct scenario_trunk_access, n_children(n, "trunk-access"));
+	plan->trunk_access = g_new0(struct os_dm_trunk_access, n_children(n, "trunk-access"));
 	FOR_CHILDREN(c, n) {
 		char *code = req(ld, c, "code");
 		bool code_ok = code && is_digits(code, 8, true);
@@ -1362,7 +1357,7 @@ static void number_plan_read(struct ld *ld, const xmlNode *n)
 				err_at(ld, c, "trunk=\"%s\" names no <isdn-trunk>; expected the "
 				       "name of a trunk in <endpoints>", trunk);
 			else if (trunk && code_ok) {
-				struct scenario_trunk_access *ta =
+				struct os_dm_trunk_access *ta =
 					&plan->trunk_access[plan->n_trunk_access++];
 
 				ta->src_line = line_of(c);
@@ -1388,7 +1383,7 @@ struct plan_entry {
 static void plan_clashes(struct ld *ld)
 {
 	const struct scenario *s = ld->s;
-	const struct scenario_system *sys = &s->system;
+	const struct os_dm *sys = &s->system;
 	GArray *e = g_array_new(FALSE, FALSE, sizeof(struct plan_entry));
 	struct plan_entry pe;
 
@@ -1404,7 +1399,7 @@ static void plan_clashes(struct ld *ld)
 				g_strdup_printf("digital phone %s", s->endpoints[i].name) };
 			g_array_append_val(e, pe);
 		}
-	for (int f = 0; f < SCENARIO_FEAT_MAX; f++)
+	for (int f = 0; f < OS_DM_FEAT_MAX; f++)
 		if (sys->plan.feature[f]) {
 			pe = (struct plan_entry){ sys->plan.feature[f], sys->plan.feature_line[f],
 				g_strdup_printf("the %sfeature code %s",
@@ -1413,7 +1408,7 @@ static void plan_clashes(struct ld *ld)
 			g_array_append_val(e, pe);
 		}
 	for (size_t i = 0; i < sys->plan.n_trunk_access; i++) {
-		const struct scenario_trunk_access *ta = &sys->plan.trunk_access[i];
+		const struct os_dm_trunk_access *ta = &sys->plan.trunk_access[i];
 
 		pe = (struct plan_entry){ ta->code, ta->src_line,
 			g_strdup_printf("the access code of trunk %s",
@@ -1453,11 +1448,11 @@ static void plan_clashes(struct ld *ld)
 static void cross_check(struct ld *ld)
 {
 	struct scenario *s = ld->s;
-	struct scenario_system *sys = &s->system;
+	struct os_dm *sys = &s->system;
 	const struct osmodel *m = sys->model;
 
 	for (size_t i = 0; i < sys->n_stations; i++) {
-		const struct scenario_station *st = &sys->stations[i];
+		const struct os_dm_station *st = &sys->stations[i];
 		const char *tel = st->tel ? st->tel : "?";
 		bool found = false;
 
@@ -1484,7 +1479,7 @@ static void cross_check(struct ld *ld)
 	}
 	/* VC-01: each DM 2.7.2 row is a port of a SIP-STN virtual card. */
 	if (sys->n_stations > sys->sip_stn_ports) {
-		const struct scenario_station *st = &sys->stations[sys->sip_stn_ports];
+		const struct os_dm_station *st = &sys->stations[sys->sip_stn_ports];
 
 		err_line(ld, st->src_line, "station %s has no SIP-STN port: the virtual cards of "
 			 "DM 6.3.2 give %u; expected a <virtual-card type=\"SIP-STN\"> with enough "
@@ -1817,7 +1812,7 @@ struct scenario *scenario_load(const char *path, const char *datadir, GError **e
 
 /* Frees one station's strings; the password is wiped first (PWD-04: held no longer than
    needed, and not left in freed memory). */
-static void station_clear(struct scenario_station *st)
+static void station_clear(struct os_dm_station *st)
 {
 	if (st->password)
 		memset(st->password, 0, strlen(st->password));
@@ -1845,7 +1840,7 @@ void scenario_free(struct scenario *s)
 	g_free(s->system.private_ips);
 	g_free(s->system.white_list);
 	g_free(s->system.vcards);
-	for (int f = 0; f < SCENARIO_FEAT_MAX; f++)
+	for (int f = 0; f < OS_DM_FEAT_MAX; f++)
 		g_free(s->system.plan.feature[f]);
 	for (size_t i = 0; i < s->system.plan.n_trunk_access; i++)
 		g_free(s->system.plan.trunk_access[i].code);

@@ -3,6 +3,8 @@
 # library of scenarios (features/ ...), shipped in the tarball.
 libossim_la_SOURCES += \
 	scenarios/scenario.h \
+	scenarios/world.h \
+	scenarios/world.c \
 	scenarios/loader.c \
 	scenarios/scenario_profile.c \
 	$(NULL)

@@ -26,6 +26,8 @@
 
 #include <glib.h>
 
+#include "models/officeserv/dm.h"
+
 struct osmodel;
 struct osmodel_table;
 
@@ -48,11 +50,6 @@ enum scenario_transport {
 	SCENARIO_TRANSPORT_TLS,          /* TLS-01, to the TLS port of DM 5.2.12 */
 };
 
-enum scenario_dtmf {
-	SCENARIO_DTMF_RFC2833,           /* RTP telephone-event (DTMF-02) */
-	SCENARIO_DTMF_INFO,              /* SIP INFO per digit (DTMF-03) */
-	SCENARIO_DTMF_NONE,              /* profiles only: the phone sends no DTMF */
-};
 
 enum scenario_hold {
 	SCENARIO_HOLD_SENDONLY,          /* a=sendonly (HOLD-01, RFC 3264 8.4) */
@@ -81,7 +78,7 @@ struct scenario_profile {
 	int64_t refresh_ns;              /* refresh_granted false: fixed re-register interval */
 	enum scenario_transport transport;
 	int64_t nat_keepalive_ns;        /* keep-alive interval toward the OS; 0 = none */
-	enum scenario_dtmf dtmf;
+	enum os_dm_dtmf dtmf;
 	enum scenario_hold hold;
 	bool contact_public;             /* Contact carries the public (STUN) address (NATC-02) */
 	bool srtp;                       /* offers RTP/SAVP with a=crypto (SRTP-02) */
@@ -91,139 +88,6 @@ struct scenario_profile {
 	size_t n_codecs;                 /* 1.. */
 };
 
-/* ---- the system: OfficeServ model and DM settings ---- */
-
-enum scenario_card_type {
-	SCENARIO_CARD_SIP_STN,           /* SIP station ports (VC-01) */
-	SCENARIO_CARD_WIRED_ITP,         /* Samsung IP phones, wired */
-	SCENARIO_CARD_WIRELESS_ITP,      /* Samsung IP phones, WLAN */
-};
-
-struct scenario_vcard {              /* DM 6.3.2 Virtual Card Change, one row */
-	int src_line;
-	unsigned cabinet, slot;
-	enum scenario_card_type type;
-	unsigned ports;                  /* virtual ports of the card */
-};
-
-struct scenario_mgi_card {           /* an installed MGI/OAS card type and how many */
-	int src_line;
-	char *type;                      /* a card type of os-models.xml ("MGI16") */
-	unsigned count;
-	unsigned channels;               /* per card, from os-models.xml */
-};
-
-enum scenario_tone { SCENARIO_TONE_SYSTEM, SCENARIO_TONE_PHONE };       /* TONE-01 */
-enum scenario_itt {                                                       /* ITP-01 */
-	SCENARIO_ITT_NONE, SCENARIO_ITT_INCOMING, SCENARIO_ITT_OUTGOING
-};
-enum scenario_natcheck { SCENARIO_NATCHECK_IP, SCENARIO_NATCHECK_IP_PORT }; /* NATC-02/03 */
-
-struct scenario_station {            /* DM 2.7.2 SIP Phone Information, one SIP port */
-	int src_line;
-	char *tel;                       /* Tel Number, 2-4 digits, unique (UID-03) */
-	char *user_id;                   /* authentication name, never blank (UID-04) */
-	char *password;                  /* 6-8 characters (PWD-01..04); never printed */
-	enum scenario_tone tone_source;  /* default system (TONE-01) */
-	bool call_waiting;               /* has no effect (CW-01); default false */
-	char *cfu;                       /* CFU destination, a station number; NULL = none
-					    (CFU-01/02) */
-	enum scenario_dtmf dtmf;         /* RFC2833 or INFO; default RFC2833 (DTMF-02) */
-	char *insert_trunk_port;         /* digits or NULL (ITP-01) */
-	enum scenario_itt insert_trunk_type;
-	enum scenario_natcheck nat_check;  /* default IP (NATC-02) */
-	bool use_white_list;             /* default true (WL-01) */
-};
-
-enum scenario_comm_exclusive { SCENARIO_COMM_RESPONSE, SCENARIO_COMM_NO_RESPONSE }; /* SEC-01 */
-
-struct scenario_sip_options {        /* DM 5.2.12 SIP Stack/Ext/Trunk Options */
-	int src_line;                    /* 0 = the element is absent: all defaults */
-	unsigned signal_port;            /* 5060 (STK-02) */
-	unsigned ipums_port;             /* 5070 (STK-03) */
-	int64_t expire_ns;               /* SIP Expire Time, 600 s (STK-04) */
-	int64_t nat_reg_expire_ns;       /* NAT Reg Expire Time, 60 s (STK-06) */
-	enum scenario_comm_exclusive comm_exclusive;  /* Response (SEC-01) */
-	int64_t common_block_ns;         /* Common MSG Block Timer, 600 s (SEC-06) */
-	int64_t register_block_ns;       /* Register MSG Block Timer, 60 s (SEC-05) */
-	unsigned register_retry_limit;   /* 2 (SEC-04) */
-	bool tls;                        /* TLS enabled; default false (assumed field, CAP-02) */
-	unsigned tls_port;               /* 5061, TCP (TLS-03) */
-	bool connection_reuse;           /* true (TLS-04) */
-	bool mutual_tls;                 /* false (TLS-05) */
-	bool validate_any_certificate;   /* true (TLS-06) */
-};
-
-/* A DM address-table entry (5.2.8, 5.13.10): one host, or a classful network when the entry is
-   that network's broadcast address (WL-03, PRIV-04). */
-struct scenario_ip_entry {
-	int src_line;
-	uint32_t ip;                     /* host order, as sim_ip_parse gives it */
-	uint32_t net, mask;              /* what it admits: (addr & mask) == net */
-};
-
-enum scenario_feature {              /* number-plan features (FC-03) */
-	SCENARIO_FEAT_CF_CLEAR,          /* 600 */
-	SCENARIO_FEAT_CF_ALL,            /* 601 */
-	SCENARIO_FEAT_CF_BUSY,           /* 602 */
-	SCENARIO_FEAT_CF_NO_ANSWER,      /* 603 */
-	SCENARIO_FEAT_CF_BUSY_NO_ANSWER, /* 604 */
-	SCENARIO_FEAT_DND,               /* 40 + 1/0 */
-	SCENARIO_FEAT_CONFERENCE,        /* 46 */
-	SCENARIO_FEAT_HOLD,              /* 11, park (system hold) */
-	SCENARIO_FEAT_HOLD_PICKUP,       /* 12 + station/orbit */
-	SCENARIO_FEAT_GROUP_PICKUP,      /* no default */
-	SCENARIO_FEAT_DIRECTED_PICKUP,   /* no default */
-	SCENARIO_FEAT_MY_GROUP_PICKUP,   /* no default (MYGPICK) */
-	SCENARIO_FEAT_CALLBACK,          /* no default */
-	SCENARIO_FEAT_CALL_WAITING_OFF,  /* no default */
-	SCENARIO_FEAT_VOICE_MAIL,        /* no default */
-	SCENARIO_FEAT_AUTH_CODE,         /* no default */
-};
-#define SCENARIO_FEAT_MAX 16
-
-struct scenario_trunk_access {       /* a trunk access code of the number plan */
-	int src_line;
-	char *code;
-	size_t trunk;                    /* index into endpoints (an ISDN trunk) */
-};
-
-struct scenario_number_plan {
-	char *feature[SCENARIO_FEAT_MAX];   /* code per feature; NULL = not assigned */
-	int feature_line[SCENARIO_FEAT_MAX];/* where set; 0 = default of FC-03 */
-	struct scenario_trunk_access *trunk_access;
-	size_t n_trunk_access;
-};
-
-struct scenario_licence {            /* DM 2.1.4 License Key, as counts */
-	int src_line;
-	unsigned sip_phone;              /* Samsung SIP phones (LIC-02) */
-	unsigned third_party_sip_phone;  /* '3rd SIP Phone' = 'Non Samsung SIP Phone' */
-	unsigned mgi;                    /* inbuilt MGI ports (MGI-06) */
-};
-
-struct scenario_system {
-	int src_line;
-	const struct osmodel *model;     /* borrowed from scenario.models */
-	unsigned mps_channels;           /* the model's figure unless the scenario overrides it */
-	size_t lan;                      /* index into network.lans: where the MP sits */
-	uint32_t mp_ip, mgi_ip;          /* mgi_ip = mp_ip when not given (inbuilt MGI) */
-	uint32_t public_mp_ip, public_mgi_ip;  /* 0 = Private with Public not used (PRIV-01) */
-	struct scenario_mgi_card *mgi_cards;
-	size_t n_mgi_cards;
-	struct scenario_licence licence;
-	struct scenario_station *stations;     /* DM 2.7.2, in file order */
-	size_t n_stations;
-	struct scenario_ip_entry *private_ips; /* DM 5.2.8 (0.0.0.0 entries dropped) */
-	size_t n_private_ips;
-	struct scenario_sip_options options;   /* DM 5.2.12 */
-	struct scenario_ip_entry *white_list;  /* DM 5.13.10 (0.0.0.0 entries dropped) */
-	size_t n_white_list;
-	struct scenario_vcard *vcards;         /* DM 6.3.2 */
-	size_t n_vcards;
-	unsigned sip_stn_ports;                /* sum of the SIP-STN cards' ports */
-	struct scenario_number_plan plan;
-};
 
 /* ---- the network ---- */
 
@@ -332,7 +196,7 @@ struct scenario {
 	struct osmodel_table *models;    /* owned: the os-models.xml it was checked against */
 	struct scenario_profile *profiles;   /* built-in ones used, <profiles>, inline ones */
 	size_t n_profiles;
-	struct scenario_system system;
+	struct os_dm system;
 	struct scenario_network network;
 	struct scenario_endpoint *endpoints; /* in file order */
 	size_t n_endpoints;
@@ -356,8 +220,6 @@ void scenario_free(struct scenario *s);
 size_t scenario_endpoint_find(const struct scenario *s, const char *name);
 /* Finds a DM 2.7.2 row by Tel Number; SCENARIO_NONE if there is none. */
 size_t scenario_station_find(const struct scenario *s, const char *tel);
-/* True if the address-table entry E admits IP (WL-03 classful broadcast rule). */
-bool scenario_ip_entry_match(const struct scenario_ip_entry *e, uint32_t ip);
 
 /* Built-in behaviour profiles ("generic", "samsung", "xlite", "single-line"). Returns false if
  * NAME is none of them; otherwise fills OUT (strings are new: free with

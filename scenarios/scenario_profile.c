@@ -62,7 +62,7 @@ bool scenario_profile_builtin(const char *name, struct scenario_profile *out)
 			.refresh_ns = b->refresh_s * G_GINT64_CONSTANT(1000000000),
 			.transport = SCENARIO_TRANSPORT_UDP,
 			.nat_keepalive_ns = 0,
-			.dtmf = SCENARIO_DTMF_RFC2833,
+			.dtmf = OS_DM_DTMF_RFC2833,
 			.hold = SCENARIO_HOLD_SENDONLY,
 			.contact_public = false,
 			.srtp = false,

@@ -152,13 +152,85 @@ enum sim_trace_kind {
 	SIM_TRACE_NET_DELIVER,  /* const struct sim_net_packet * */
 	SIM_TRACE_NET_DROP,     /* const struct sim_net_packet * (drop_reason set) */
 	SIM_TRACE_SIP,          /* models/sip: transaction events (payload defined there) */
-	SIM_TRACE_CALL,         /* models: call state changes */
-	SIM_TRACE_REG,          /* models: registration outcomes */
-	SIM_TRACE_POOL,         /* models: resource pool levels (MGI, MPS, licences) */
-	SIM_TRACE_EVENT,        /* models: non-SIP user/device events (off-hook, TRSF ...) */
+	SIM_TRACE_CALL,         /* const struct sim_trace_call * : a call's life at the server */
+	SIM_TRACE_REG,          /* const struct sim_trace_reg * : registration outcomes */
+	SIM_TRACE_POOL,         /* const struct sim_trace_pool * : resource pool levels */
+	SIM_TRACE_EVENT,        /* const struct sim_trace_note * : what a ladder draws besides
+				   SIP datagrams (user actions, TDM signals, media, NAT crossings) */
 	SIM_TRACE_LOG,          /* const char * : free text */
 	SIM_TRACE_KIND_COUNT
 };
+
+/*
+ * Payloads of the model-level kinds. They live here, not in models/, so that outputs (ladder,
+ * metrics, report) read them without knowing any model (DESIGN.md: output depends on sim only).
+ * Names are entity (lane) names; every string is borrowed for the duration of the call.
+ */
+
+/* SIM_TRACE_CALL: published by the call server. */
+enum sim_call_event {
+	SIM_CALL_OFFERED,       /* a call attempt reached the server (caller, dialled set) */
+	SIM_CALL_ALERTING,      /* the callee rings (callee set) */
+	SIM_CALL_ANSWERED,      /* the callee answered: the conversation starts */
+	SIM_CALL_FAILED,        /* refused or abandoned before answer: status and cause set */
+	SIM_CALL_ENDED,         /* an answered call was cleared */
+};
+struct sim_trace_call {
+	enum sim_call_event event;
+	uint64_t call;          /* the server's call number, 1, 2 ... in offer order */
+	const char *caller;     /* lane of the calling side */
+	const char *callee;     /* lane of the called side, NULL before it is known */
+	const char *dialled;    /* the digits as dialled */
+	uint16_t status;        /* FAILED: the final response sent to a SIP caller, else 0 */
+	const char *cause;      /* FAILED: a short word for metrics ("busy", "unreachable",
+				   "not found", "mgi", "mps", "nat", "timeout", "rejected",
+				   "cancelled", "forbidden"); NULL otherwise */
+	const char *media;      /* ANSWERED: "direct", "mgi", "mps"; NULL otherwise */
+};
+
+/* SIM_TRACE_REG: published by the registrar for every REGISTER it decides on. */
+struct sim_trace_reg {
+	const char *station;    /* the Tel Number the REGISTER names (To user) */
+	const char *lane;       /* the sending host's lane, NULL when unknown */
+	uint32_t ip;            /* source address as the server saw it (host order) */
+	uint16_t port;
+	bool ok;                /* binding made, refreshed or removed */
+	bool unregister;        /* Expires: 0 */
+	bool challenged;        /* answered 401 (neither ok nor a failure) */
+	const char *cause;      /* failure: a short word ("telno", "white-list", "auth", "licence",
+				   "capacity", "blocked", "expired"); else NULL */
+	int64_t expires_ns;     /* ok: the expiry granted */
+};
+
+/* SIM_TRACE_POOL: published whenever a pool's level changes. */
+struct sim_trace_pool {
+	const char *pool;       /* "MGI", "MPS", "licence:sip-phone" ... */
+	unsigned in_use;
+	unsigned capacity;
+};
+
+/* SIM_TRACE_EVENT: what a ladder draws besides SIP datagrams. */
+enum sim_note_kind {
+	SIM_NOTE_ACTION,        /* a note on LANE: a user or device action ("off-hook",
+				   "dial 2001", "TRSF", "hook on") */
+	SIM_NOTE_SIGNAL,        /* a non-SIP signal LANE -> PEER (TDM: "ring", "answer") */
+	SIM_NOTE_MEDIA_UP,      /* media starts flowing between LANE and PEER ("RTP PCMU",
+				   "TDM"); one per segment of the path */
+	SIM_NOTE_MEDIA_DOWN,    /* ... and stops */
+	SIM_NOTE_CROSS,         /* datagram PACKET crossed the middlebox LANE (a NAT rewrote it:
+				   TEXT says how, "192.168.1.10:5060 -> 203.0.113.50:1024") */
+};
+struct sim_trace_note {
+	enum sim_note_kind kind;
+	const char *lane;
+	const char *peer;       /* SIGNAL, MEDIA_*: the other lane; else NULL */
+	const char *text;
+	uint64_t packet;        /* CROSS: the sim_net_packet id; else 0 */
+};
+
+/* Publishes a note (a convenience over sim_trace_emit; does nothing when nobody listens). */
+void sim_trace_note(struct sim *sim, enum sim_note_kind kind, const char *lane,
+		    const char *peer, const char *text, uint64_t packet);
 
 struct sim_trace_point {
 	enum sim_trace_kind kind;

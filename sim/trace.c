@@ -88,6 +88,15 @@ void sim_trace_emit(struct sim *sim, enum sim_trace_kind kind, const char *sourc
 		sweep(sim);
 }
 
+void sim_trace_note(struct sim *sim, enum sim_note_kind kind, const char *lane,
+		    const char *peer, const char *text, uint64_t packet)
+{
+	struct sim_trace_note n = { kind, lane, peer, text, packet };
+
+	if (sim_trace_wanted(sim, SIM_TRACE_EVENT))
+		sim_trace_emit(sim, SIM_TRACE_EVENT, lane, &n);
+}
+
 void sim_trace_teardown(struct sim *sim)
 {
 	for (int k = 0; k < SIM_TRACE_KIND_COUNT; k++) {

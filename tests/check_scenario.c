@@ -170,7 +170,7 @@ START_TEST(test_full)
 	/* given a scenario using every element */
 	GError *err = NULL;
 	struct scenario *s = load(GOOD "full.xml", &err);
-	const struct scenario_system *sys;
+	const struct os_dm *sys;
 	const struct scenario_profile *p;
 	const struct scenario_endpoint *ep;
 	uint32_t ip;
@@ -198,7 +198,7 @@ START_TEST(test_full)
 	ck_assert_uint_eq(sys->licence.third_party_sip_phone, 3);
 	/* DM 6.3.2 */
 	ck_assert_uint_eq(sys->n_vcards, 2);
-	ck_assert_uint_eq(sys->vcards[1].type, SCENARIO_CARD_WIRED_ITP);
+	ck_assert_uint_eq(sys->vcards[1].type, OS_DM_CARD_WIRED_ITP);
 	ck_assert_uint_eq(sys->vcards[1].ports, 16);
 	ck_assert_uint_eq(sys->sip_stn_ports, 4);
 	/* DM 2.7.2 */
@@ -206,27 +206,27 @@ START_TEST(test_full)
 	ck_assert_str_eq(sys->stations[0].tel, "2001");
 	ck_assert_str_eq(sys->stations[0].user_id, "u2001");
 	ck_assert_str_eq(sys->stations[0].password, "Pa55w0rd");
-	ck_assert_uint_eq(sys->stations[0].tone_source, SCENARIO_TONE_PHONE);
+	ck_assert_uint_eq(sys->stations[0].tone_source, OS_DM_TONE_PHONE);
 	ck_assert(sys->stations[0].call_waiting);
 	ck_assert_str_eq(sys->stations[0].cfu, "201");
-	ck_assert_uint_eq(sys->stations[0].dtmf, SCENARIO_DTMF_INFO);
+	ck_assert_uint_eq(sys->stations[0].dtmf, OS_DM_DTMF_INFO);
 	ck_assert_str_eq(sys->stations[0].insert_trunk_port, "9");
-	ck_assert_uint_eq(sys->stations[0].insert_trunk_type, SCENARIO_ITT_OUTGOING);
-	ck_assert_uint_eq(sys->stations[0].nat_check, SCENARIO_NATCHECK_IP_PORT);
+	ck_assert_uint_eq(sys->stations[0].insert_trunk_type, OS_DM_ITT_OUTGOING);
+	ck_assert_uint_eq(sys->stations[0].nat_check, OS_DM_NATCHECK_IP_PORT);
 	ck_assert(!sys->stations[0].use_white_list);
 	ck_assert_str_eq(sys->stations[1].password, "!@#$%^&*");
 	ck_assert_ptr_null(sys->stations[1].cfu);
 	ck_assert(sys->stations[1].use_white_list);
-	ck_assert_uint_eq(sys->stations[1].nat_check, SCENARIO_NATCHECK_IP);
+	ck_assert_uint_eq(sys->stations[1].nat_check, OS_DM_NATCHECK_IP);
 	/* DM 5.2.8: the 0.0.0.0 row is an empty row; 192.168.80.255 is a class C network */
 	ck_assert_uint_eq(sys->n_private_ips, 1);
 	ck_assert_int_eq(sim_ip_parse("192.168.80.7", &ip), 0);
-	ck_assert(scenario_ip_entry_match(&sys->private_ips[0], ip));
+	ck_assert(os_dm_ip_entry_match(&sys->private_ips[0], ip));
 	/* DM 5.2.12 */
 	ck_assert_uint_eq(sys->options.signal_port, 5062);
 	ck_assert_int_eq(sys->options.expire_ns, S(300));
 	ck_assert_int_eq(sys->options.nat_reg_expire_ns, S(30));
-	ck_assert_uint_eq(sys->options.comm_exclusive, SCENARIO_COMM_NO_RESPONSE);
+	ck_assert_uint_eq(sys->options.comm_exclusive, OS_DM_COMM_NO_RESPONSE);
 	ck_assert_int_eq(sys->options.common_block_ns, S(600));
 	ck_assert_int_eq(sys->options.register_block_ns, S(90));
 	ck_assert_uint_eq(sys->options.register_retry_limit, 3);
@@ -238,13 +238,13 @@ START_TEST(test_full)
 	/* DM 5.13.10 */
 	ck_assert_uint_eq(sys->n_white_list, 2);
 	ck_assert_int_eq(sim_ip_parse("10.200.3.4", &ip), 0);
-	ck_assert(scenario_ip_entry_match(&sys->white_list[0], ip));
-	ck_assert(!scenario_ip_entry_match(&sys->white_list[1], ip));
+	ck_assert(os_dm_ip_entry_match(&sys->white_list[0], ip));
+	ck_assert(!os_dm_ip_entry_match(&sys->white_list[1], ip));
 	/* number plan: overridden, added, defaults kept */
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_CONFERENCE], "47");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_VOICE_MAIL], "*8");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_CF_ALL], "601");
-	ck_assert_ptr_null(sys->plan.feature[SCENARIO_FEAT_GROUP_PICKUP]);
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_CONFERENCE], "47");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_VOICE_MAIL], "*8");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_CF_ALL], "601");
+	ck_assert_ptr_null(sys->plan.feature[OS_DM_FEAT_GROUP_PICKUP]);
 	ck_assert_uint_eq(sys->plan.n_trunk_access, 1);
 	ck_assert_str_eq(sys->plan.trunk_access[0].code, "9");
 	ck_assert_str_eq(s->endpoints[sys->plan.trunk_access[0].trunk].name, "pri");
@@ -282,7 +282,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(p->refresh_ns, S(300));
 	ck_assert_uint_eq(p->transport, SCENARIO_TRANSPORT_TCP);
 	ck_assert_int_eq(p->nat_keepalive_ns, S(25));
-	ck_assert_uint_eq(p->dtmf, SCENARIO_DTMF_INFO);
+	ck_assert_uint_eq(p->dtmf, OS_DM_DTMF_INFO);
 	ck_assert_uint_eq(p->hold, SCENARIO_HOLD_INACTIVE);
 	ck_assert(p->contact_public && p->srtp && !p->hold_before_transfer && !p->hold_tone);
 	ck_assert_uint_eq(p->n_codecs, 2);
@@ -328,7 +328,7 @@ START_TEST(test_minimal_defaults)
 	/* given the smallest valid scenario */
 	GError *err = NULL;
 	struct scenario *s = load(GOOD "minimal.xml", &err);
-	const struct scenario_system *sys;
+	const struct os_dm *sys;
 
 	/* then the defaults are the manual's (STK-02..06, SEC-01..06, TLS-03..06, FC-03) */
 	ck_assert_msg(s != NULL, "%s", err ? err->message : "");
@@ -345,7 +345,7 @@ START_TEST(test_minimal_defaults)
 	ck_assert_uint_eq(sys->options.ipums_port, 5070);
 	ck_assert_int_eq(sys->options.expire_ns, S(600));
 	ck_assert_int_eq(sys->options.nat_reg_expire_ns, S(60));
-	ck_assert_uint_eq(sys->options.comm_exclusive, SCENARIO_COMM_RESPONSE);
+	ck_assert_uint_eq(sys->options.comm_exclusive, OS_DM_COMM_RESPONSE);
 	ck_assert_int_eq(sys->options.common_block_ns, S(600));
 	ck_assert_int_eq(sys->options.register_block_ns, S(60));
 	ck_assert_uint_eq(sys->options.register_retry_limit, 2);
@@ -354,13 +354,13 @@ START_TEST(test_minimal_defaults)
 	ck_assert(sys->options.connection_reuse);
 	ck_assert(!sys->options.mutual_tls);
 	ck_assert(sys->options.validate_any_certificate);
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_CF_CLEAR], "600");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_CF_BUSY_NO_ANSWER], "604");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_DND], "40");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_CONFERENCE], "46");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_HOLD], "11");
-	ck_assert_str_eq(sys->plan.feature[SCENARIO_FEAT_HOLD_PICKUP], "12");
-	ck_assert_ptr_null(sys->plan.feature[SCENARIO_FEAT_MY_GROUP_PICKUP]);
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_CF_CLEAR], "600");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_CF_BUSY_NO_ANSWER], "604");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_DND], "40");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_CONFERENCE], "46");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_HOLD], "11");
+	ck_assert_str_eq(sys->plan.feature[OS_DM_FEAT_HOLD_PICKUP], "12");
+	ck_assert_ptr_null(sys->plan.feature[OS_DM_FEAT_MY_GROUP_PICKUP]);
 	ck_assert_uint_eq(s->n_endpoints, 0);
 	ck_assert_uint_eq(s->n_actions, 0);
 	ck_assert_uint_eq(s->network.lans[0].delay_ns, 0);
@@ -448,7 +448,7 @@ START_TEST(test_white_list_rule)
 	/* then it admits exactly its classful network, or its one host */
 	ck_assert_int_eq(sim_ip_parse(wl[_i].addr, &ip), 0);
 	ck_assert_uint_eq(s->system.n_white_list, 1);
-	ck_assert(scenario_ip_entry_match(&s->system.white_list[0], ip) == wl[_i].match);
+	ck_assert(os_dm_ip_entry_match(&s->system.white_list[0], ip) == wl[_i].match);
 	scenario_free(s);
 	g_unlink(path);
 	g_free(path);

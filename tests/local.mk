@@ -35,6 +35,13 @@ TESTS += tests/check_osip
 tests_check_osip_SOURCES = tests/check_osip.c
 tests_check_osip_CFLAGS = $(TEST_CFLAGS) $(OSIP_CFLAGS)
 tests_check_osip_LDADD = $(TEST_LIBS) $(OSIP_LIBS)
+
+# every SIP message of every shipped scenario: our strict parser and libosip2 accept it
+check_PROGRAMS += tests/check_flows
+TESTS += tests/check_flows
+tests_check_flows_SOURCES = tests/check_flows.c
+tests_check_flows_CFLAGS = $(TEST_CFLAGS) $(OSIP_CFLAGS)
+tests_check_flows_LDADD = $(TEST_LIBS) $(OSIP_LIBS)
 endif
 
 check_PROGRAMS += tests/check_sdp
@@ -89,3 +96,53 @@ tests_check_scenario_CFLAGS = $(TEST_CFLAGS)
 tests_check_scenario_LDADD = $(TEST_LIBS)
 TESTS += tests/check_validate.sh
 EXTRA_DIST += tests/check_validate.sh tests/data/scenarios tests/data/osmodel
+
+check_PROGRAMS += tests/check_nat
+TESTS += tests/check_nat
+tests_check_nat_SOURCES = tests/check_nat.c
+tests_check_nat_CFLAGS = $(TEST_CFLAGS)
+tests_check_nat_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_pool
+TESTS += tests/check_pool
+tests_check_pool_SOURCES = tests/check_pool.c
+tests_check_pool_CFLAGS = $(TEST_CFLAGS)
+tests_check_pool_LDADD = $(TEST_LIBS)
+
+# output/diff.c: unified diffs, against GNU diff's own output
+check_PROGRAMS += tests/check_diff
+TESTS += tests/check_diff
+tests_check_diff_SOURCES = tests/check_diff.c
+tests_check_diff_CFLAGS = $(TEST_CFLAGS)
+tests_check_diff_LDADD = $(TEST_LIBS)
+
+# ossim run / ossim check from the outside: golden ladders, determinism, bad input
+TESTS += tests/check_run.sh
+EXTRA_DIST += tests/check_run.sh tests/golden
+
+# output/ladder.c, ladder_text.c: the ladder model, ladder.txt and messages.txt
+check_PROGRAMS += tests/check_ladder
+TESTS += tests/check_ladder
+tests_check_ladder_SOURCES = tests/check_ladder.c
+tests_check_ladder_CFLAGS = $(TEST_CFLAGS)
+tests_check_ladder_LDADD = $(TEST_LIBS)
+
+# models/officeserv/registrar.c and views.c. stands in for call.c until
+# that file is in the library (then drop it here and delete it).
+check_PROGRAMS += tests/check_registrar
+TESTS += tests/check_registrar
+tests_check_registrar_SOURCES = tests/check_registrar.c
+tests_check_registrar_CFLAGS = $(TEST_CFLAGS)
+tests_check_registrar_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_phone
+TESTS += tests/check_phone
+tests_check_phone_SOURCES = tests/check_phone.c
+tests_check_phone_CFLAGS = $(TEST_CFLAGS)
+tests_check_phone_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_call
+TESTS += tests/check_call
+tests_check_call_SOURCES = tests/check_call.c
+tests_check_call_CFLAGS = $(TEST_CFLAGS)
+tests_check_call_LDADD = $(TEST_LIBS)

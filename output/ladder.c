@@ -1,0 +1,643 @@
+/*
+ * ladder.c - the ladder model: lanes and rows built from the trace bus alone (ladder.h).
+ *
+ * It subscribes to the network's SEND, DELIVER and DROP points and to SIM_TRACE_EVENT notes.
+ * A row is appended when the trace point that creates it happens (a datagram at its SEND, a note
+ * at its emission); trace points come in (time, order) order, so appending keeps the rows in
+ * time order with ties in event order, and nothing ever needs sorting. A datagram's row learns
+ * where it went later, from its DELIVER or DROP (found by packet id); until then it stands as
+ * dropped "in flight" towards the address it was sent to, which is what a run that ends first
+ * shows.
+ *
+ * Lanes are kept by name under a stable internal id. Which lanes are drawn, and in which order,
+ * depends on all rows (a declared lane shows only once a row uses it; undeclared ones follow in
+ * order of first appearance), so that view is computed on demand after a change: it lives behind
+ * a pointer (struct ladder_view), which is why the const accessors may refresh it. Hash tables
+ * only answer lookups (name -> lane, packet id -> row, bytes already sent); no output ever walks
+ * one.
+ *
+ * Labels come from the bytes through the SIP layer's read-only parser (models/sip/msg.h) and the
+ * SDP parser for a re-INVITE's direction; no other model is known here.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "models/sip/msg.h"
+#include "models/sip/sdp.h"
+#include "output/ladder.h"
+#include "output/ladder_priv.h"
+#include "sim/net.h"
+#include "sim/sim.h"
+
+#define LANE_NONE G_MAXUINT
+
+/* A lane by name. */
+struct ladder_lane {
+	char *name;
+	int decl;               /* place in the declaration order; -1 = never declared */
+	int seen;               /* view: order of first appearance in the rows; -1 = in none */
+	size_t drawn;           /* view: index among the drawn lanes, or LADDER_NO_LANE */
+};
+
+/* A row: the public part renderers read, plus the internal lane ids it is drawn from. */
+struct ladder_lrow {
+	struct ladder_row pub;  /* from/to/crossed are refreshed by the view */
+	guint from, to;         /* internal lane ids */
+	guint crossed;          /* LANE_NONE when no NAT was crossed */
+	guint sent_to;          /* SIP: the lane the SEND addressed */
+	bool resolved;          /* SIP: its DELIVER or DROP has been seen */
+	char *label;
+	char *drop;             /* SIP: the drop reason (owned); NULL when delivered */
+	struct ladder_datagram dg;  /* SIP only (dg.data NULL for notes) */
+};
+
+/* The drawn lanes, recomputed when dirty (see the file comment). */
+struct ladder_view {
+	bool dirty;
+	GPtrArray *drawn;       /* struct ladder_lane *, in drawing order */
+};
+
+struct ladder {
+	struct sim *sim;
+	struct sim_trace_sub *subs[4];
+	GPtrArray *lanes;       /* struct ladder_lane *, by internal id (first mention order) */
+	GHashTable *lane_ids;   /* name -> internal id + 1 (lookup only) */
+	GPtrArray *declared;    /* struct ladder_lane *, in declaration order */
+	GPtrArray *rows;        /* struct ladder_lrow *, in row order */
+	GHashTable *by_packet;  /* &row->pub.packet -> row (lookup only) */
+	GHashTable *sent;       /* set of rows, keyed by (proto, src, dst, bytes) (lookup only) */
+	struct ladder_view *view;
+};
+
+/* ---- text ---- */
+
+/* A printable copy of S: valid UTF-8, control characters (C0, C1, DEL) turned into spaces. */
+char *ladder_clean(const char *s)
+{
+	char *valid = g_utf8_make_valid(s != NULL ? s : "", -1);
+	GString *out = g_string_sized_new(strlen(valid));
+
+	for (const char *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_unichar(out, c);
+	}
+	g_free(valid);
+	return g_string_free(out, FALSE);
+}
+
+/* Appends slice PL to S (nothing when absent). */
+static void ladder_append_pl(GString *s, struct sip_pl pl)
+{
+	if (sip_pl_isset(pl))
+		g_string_append_len(s, pl.p, (gssize)pl.l);
+}
+
+/* ---- labels ---- */
+
+/* True when DATA is only CR and LF octets: a keep-alive (RFC 5626 3.5.1, the "double CRLF"). */
+static bool ladder_is_keepalive(GBytes *data)
+{
+	gsize n;
+	const guint8 *d = g_bytes_get_data(data, &n);
+
+	for (gsize i = 0; i < n; i++)
+		if (d[i] != '\r' && d[i] != '\n')
+			return false;
+	return n > 0;
+}
+
+/*
+ * The expiry a REGISTER asks for or its 2xx grants (RFC 3261 10.2.1, 10.3): the first contact's
+ * expires parameter, else the Expires header; with a wildcard or no contact, the Expires header.
+ * False when neither is given.
+ */
+static bool ladder_register_expiry(const struct sip_msg *msg, uint32_t *secs)
+{
+	struct sip_addr c;
+
+	if (sip_msg_contact_at(msg, 0, &c) == 0 && !c.wildcard) {
+		/* sip_msg_contact_expires falls back to its default only when neither the param
+		   nor the header is there: two different defaults tell whether one was. */
+		uint32_t a = sip_msg_contact_expires(msg, &c, 0);
+
+		if (a != sip_msg_contact_expires(msg, &c, 1))
+			return false;
+		*secs = a;
+		return true;
+	}
+	if (sip_msg_expires(msg) < 0)
+		return false;
+	*secs = (uint32_t)sip_msg_expires(msg);
+	return true;
+}
+
+/* Appends a re-INVITE's purpose from the direction of its SDP offer's first audio stream:
+   RFC 3264 8.4 holds with sendonly or inactive, RFC 2543 with c=0.0.0.0; sendrecv resumes. */
+static void ladder_label_reinvite(const struct sip_msg *msg, GString *s)
+{
+	struct sip_pl body = sip_msg_body(msg);
+	struct sip_sdp *sdp = NULL;
+	int i;
+
+	if (body.l == 0 || sip_sdp_parse(&sdp, body.p, body.l, NULL, 0) != 0)
+		return;
+	i = sip_sdp_first_audio(sdp);
+	if (i >= 0) {
+		enum sip_sdp_dir dir = sip_sdp_media_dir(sdp, (size_t)i);
+
+		if (dir == SIP_SDP_SENDONLY)
+			g_string_append(s, " (hold) sendonly");
+		else if (dir == SIP_SDP_INACTIVE)
+			g_string_append(s, " (hold) inactive");
+		else if (strcmp(sip_sdp_media_addr(sdp, (size_t)i), "0.0.0.0") == 0)
+			g_string_append(s, " (hold) 0.0.0.0");
+		else if (dir == SIP_SDP_SENDRECV)
+			g_string_append(s, " (resume)");
+		else
+			g_string_append(s, " (recvonly)");
+	}
+	sip_sdp_free(sdp);
+}
+
+/* Appends a request's label: its method as written, and what tells its purpose. */
+static void ladder_label_request(const struct sip_msg *msg, GString *s)
+{
+	const struct sip_uri *ruri = sip_msg_ruri(msg);
+	struct sip_pl user = ruri->user;
+	uint32_t secs;
+
+	ladder_append_pl(s, sip_msg_method_name(msg));
+	switch (sip_msg_method(msg)) {
+	case SIP_METHOD_INVITE:
+		/* RFC 3261 12.2: a request inside a dialog carries the remote tag in To. */
+		if (sip_pl_isset(sip_msg_to(msg)->tag)) {
+			ladder_label_reinvite(msg, s);
+			break;
+		}
+		if (ruri->scheme_id == SIP_URI_TEL) {
+			/* RFC 3966: the number runs up to its first parameter. */
+			const char *semi = memchr(ruri->opaque.p, ';', ruri->opaque.l);
+
+			user.p = ruri->opaque.p;
+			user.l = semi != NULL ? (size_t)(semi - ruri->opaque.p) : ruri->opaque.l;
+		}
+		if (user.l > 0) {
+			g_string_append_c(s, ' ');
+			ladder_append_pl(s, user);
+		}
+		break;
+	case SIP_METHOD_REGISTER:
+		if (sip_pl_isset(sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION)) ||
+		    sip_pl_isset(sip_msg_hdr(msg, SIP_HDR_PROXY_AUTHORIZATION)))
+			g_string_append(s, " (auth)");
+		/* RFC 3261 10.2.2: an expiry of zero removes the binding. */
+		if (ladder_register_expiry(msg, &secs) && secs == 0)
+			g_string_append(s, " (unregister)");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Appends a response's label: "<code> <reason as sent>", and a registration's granted expiry. */
+static void ladder_label_response(const struct sip_msg *msg, GString *s)
+{
+	uint16_t code = sip_msg_status(msg);
+	struct sip_pl reason = sip_msg_reason(msg);
+	uint32_t secs;
+
+	g_string_append_printf(s, "%u", (unsigned)code);
+	if (reason.l > 0) {
+		g_string_append_c(s, ' ');
+		ladder_append_pl(s, reason);
+	}
+	if (sip_msg_method(msg) == SIP_METHOD_REGISTER && code >= 200 && code < 300 &&
+	    ladder_register_expiry(msg, &secs))
+		g_string_append_printf(s, " (expires %u)", (unsigned)secs);
+}
+
+/* Labels DATA and fills R's request and failure flags; returns whether it is a keep-alive. */
+static bool ladder_label_sip(struct ladder_lrow *r, GBytes *data)
+{
+	struct sip_msg *msg = NULL;
+	GString *s;
+
+	if (ladder_is_keepalive(data)) {
+		r->label = g_strdup("keep-alive");
+		return true;
+	}
+	if (sip_msg_parse(&msg, data) != 0) {
+		sip_msg_unref(msg);
+		r->label = g_strdup("(malformed)");
+		return false;
+	}
+	s = g_string_new(NULL);
+	if (sip_msg_is_request(msg)) {
+		r->pub.request = true;
+		ladder_label_request(msg, s);
+	} else {
+		uint16_t code = sip_msg_status(msg);
+
+		/* 401/407 are challenges answered at once, not outcomes. */
+		r->pub.failure = code >= 300 && code != 401 && code != 407;
+		ladder_label_response(msg, s);
+	}
+	sip_msg_unref(msg);
+	r->label = ladder_clean(s->str);
+	g_string_free(s, TRUE);
+	return false;
+}
+
+/* ---- lanes ---- */
+
+/* The internal id of lane NAME, created on first mention. */
+static guint ladder_lane_id(struct ladder *l, const char *name)
+{
+	gpointer v = g_hash_table_lookup(l->lane_ids, name);
+	struct ladder_lane *lane;
+
+	if (v != NULL)
+		return GPOINTER_TO_UINT(v) - 1;
+	lane = g_new0(struct ladder_lane, 1);
+	lane->name = g_strdup(name);
+	lane->decl = -1;
+	lane->seen = -1;
+	lane->drawn = LADDER_NO_LANE;
+	g_ptr_array_add(l->lanes, lane);
+	g_hash_table_insert(l->lane_ids, lane->name, GUINT_TO_POINTER(l->lanes->len));
+	return l->lanes->len - 1;
+}
+
+/* The lane of a packet's end: its host's name, else the address as "a.b.c.d:port". */
+static guint ladder_lane_of(struct ladder *l, const char *host, const struct sim_addr *a)
+{
+	char buf[32];
+
+	if (host != NULL)
+		return ladder_lane_id(l, host);
+	return ladder_lane_id(l, sim_addr_str(a, buf, sizeof(buf)));
+}
+
+/* Marks lane ID as used by a row, in first-appearance order (view building). */
+static void ladder_view_see(const struct ladder *l, guint id, GPtrArray *seen)
+{
+	struct ladder_lane *lane;
+
+	if (id == LANE_NONE)
+		return;
+	lane = g_ptr_array_index(l->lanes, id);
+	if (lane->seen < 0) {
+		lane->seen = (int)seen->len;
+		g_ptr_array_add(seen, lane);
+	}
+}
+
+/* Recomputes the drawn lanes and the rows' lane indices when something changed. O(rows). */
+static void ladder_view_update(const struct ladder *l)
+{
+	struct ladder_view *v = l->view;
+	GPtrArray *seen;
+
+	if (!v->dirty)
+		return;
+	for (guint i = 0; i < l->lanes->len; i++) {
+		struct ladder_lane *lane = g_ptr_array_index(l->lanes, i);
+
+		lane->seen = -1;
+		lane->drawn = LADDER_NO_LANE;
+	}
+	/* First appearance reads each row left to right as drawn: sender, NAT, receiver. */
+	seen = g_ptr_array_new();
+	for (guint i = 0; i < l->rows->len; i++) {
+		struct ladder_lrow *r = g_ptr_array_index(l->rows, i);
+
+		ladder_view_see(l, r->from, seen);
+		ladder_view_see(l, r->crossed, seen);
+		ladder_view_see(l, r->to, seen);
+	}
+	g_ptr_array_set_size(v->drawn, 0);
+	for (guint i = 0; i < l->declared->len; i++) {
+		struct ladder_lane *lane = g_ptr_array_index(l->declared, i);
+
+		if (lane->seen >= 0) {
+			lane->drawn = v->drawn->len;
+			g_ptr_array_add(v->drawn, lane);
+		}
+	}
+	for (guint i = 0; i < seen->len; i++) {
+		struct ladder_lane *lane = g_ptr_array_index(seen, i);
+
+		if (lane->decl < 0) {
+			lane->drawn = v->drawn->len;
+			g_ptr_array_add(v->drawn, lane);
+		}
+	}
+	g_ptr_array_free(seen, TRUE);
+	for (guint i = 0; i < l->rows->len; i++) {
+		struct ladder_lrow *r = g_ptr_array_index(l->rows, i);
+		struct ladder_lane *from = g_ptr_array_index(l->lanes, r->from);
+		struct ladder_lane *to = g_ptr_array_index(l->lanes, r->to);
+
+		r->pub.from = from->drawn;
+		r->pub.to = to->drawn;
+		r->pub.crossed = r->crossed == LANE_NONE ? LADDER_NO_LANE
+			: ((struct ladder_lane *)g_ptr_array_index(l->lanes, r->crossed))->drawn;
+	}
+	v->dirty = false;
+}
+
+/* ---- rows ---- */
+
+/* Hash of a sent datagram's identity for retransmission spotting: proto, addresses, bytes. */
+static guint ladder_sent_hash(gconstpointer p)
+{
+	const struct ladder_lrow *r = p;
+	const struct ladder_datagram *d = &r->dg;
+
+	return g_bytes_hash(d->data) ^ (d->src.ip * 31u + d->src.port) * 2654435761u ^
+	       (d->dst.ip * 37u + d->dst.port) ^ (guint)d->proto;
+}
+
+/* Equality of two sent datagrams' identities. */
+static gboolean ladder_sent_equal(gconstpointer a, gconstpointer b)
+{
+	const struct ladder_datagram *x = &((const struct ladder_lrow *)a)->dg;
+	const struct ladder_datagram *y = &((const struct ladder_lrow *)b)->dg;
+
+	return x->proto == y->proto && sim_addr_equal(&x->src, &y->src) &&
+	       sim_addr_equal(&x->dst, &y->dst) && g_bytes_equal(x->data, y->data);
+}
+
+/* A new row of KIND at TIME, appended. */
+static struct ladder_lrow *ladder_row_new(struct ladder *l, enum ladder_row_kind kind,
+					  int64_t time)
+{
+	struct ladder_lrow *r = g_new0(struct ladder_lrow, 1);
+
+	r->pub.kind = kind;
+	r->pub.time = time;
+	r->pub.crossed = LADDER_NO_LANE;
+	r->crossed = LANE_NONE;
+	g_ptr_array_add(l->rows, r);
+	l->view->dirty = true;
+	return r;
+}
+
+/* Frees a row. */
+static void ladder_row_free(gpointer p)
+{
+	struct ladder_lrow *r = p;
+
+	g_free(r->label);
+	g_free(r->drop);
+	if (r->dg.data != NULL)
+		g_bytes_unref(r->dg.data);
+	g_free(r);
+}
+
+/* SEND: a row for every datagram or stream segment that carries bytes. */
+static void ladder_on_send(struct ladder *l, int64_t time, const struct sim_net_packet *p)
+{
+	struct ladder_lrow *r;
+
+	if (p->data == NULL || g_bytes_get_size(p->data) == 0)
+		return;
+	r = ladder_row_new(l, LADDER_ROW_SIP, time);
+	r->from = ladder_lane_of(l, p->src_host, &p->src);
+	r->to = r->sent_to = ladder_lane_of(l, p->dst_host, &p->dst);
+	r->pub.packet = p->id;
+	r->dg.data = g_bytes_ref(p->data);
+	r->dg.src = p->src;
+	r->dg.dst = p->dst;
+	r->dg.proto = p->proto;
+	if (!ladder_label_sip(r, p->data)) {
+		if (g_hash_table_contains(l->sent, r)) {
+			char *s = g_strconcat(r->label, " (retransmission)", NULL);
+
+			g_free(r->label);
+			r->label = s;
+		} else {
+			g_hash_table_add(l->sent, r);
+		}
+	}
+	r->pub.label = r->label;
+	r->drop = g_strdup("in flight");
+	r->pub.dropped = r->drop;
+	g_hash_table_insert(l->by_packet, &r->pub.packet, r);
+}
+
+/* True when REASON is a forward hook's (a middlebox's), not one of the network's own. */
+static bool ladder_hook_drop(const char *reason)
+{
+	static const char *const own[] = {
+		"no route", "port unreachable", "connection closed", "connection reset",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
+		if (strcmp(reason, own[i]) == 0)
+			return false;
+	return true;
+}
+
+/* DELIVER or DROP (REASON non-NULL): where the datagram of P went. */
+static void ladder_on_end(struct ladder *l, const struct sim_net_packet *p, const char *reason)
+{
+	struct ladder_lrow *r = g_hash_table_lookup(l->by_packet, &p->id);
+
+	if (r == NULL || r->resolved)
+		return;
+	r->resolved = true;
+	if (reason != NULL && strcmp(reason, "loss") == 0) {
+		/* Lost on the sender's link: it died on its way to where it was sent. */
+		r->to = r->sent_to;
+	} else if (reason != NULL && r->crossed != LANE_NONE && ladder_hook_drop(reason)) {
+		/* A middlebox on the path stopped it (its CROSS note came first): the arrow
+		   ends there. */
+		r->to = r->crossed;
+		r->crossed = LANE_NONE;
+	} else {
+		r->to = ladder_lane_of(l, p->dst_host, &p->dst);
+		r->dg.dst = p->dst;
+	}
+	g_free(r->drop);
+	r->drop = g_strdup(reason);
+	r->pub.dropped = r->drop;
+	l->view->dirty = true;
+}
+
+/* SIM_TRACE_EVENT: a note row, or a NAT crossing remembered by its datagram's row. */
+static void ladder_on_note(struct ladder *l, int64_t time, const struct sim_trace_note *n)
+{
+	static const enum ladder_row_kind kinds[] = {
+		[SIM_NOTE_ACTION] = LADDER_ROW_ACTION,
+		[SIM_NOTE_SIGNAL] = LADDER_ROW_SIGNAL,
+		[SIM_NOTE_MEDIA_UP] = LADDER_ROW_MEDIA_UP,
+		[SIM_NOTE_MEDIA_DOWN] = LADDER_ROW_MEDIA_DOWN,
+	};
+	struct ladder_lrow *r;
+
+	if (n->lane == NULL)
+		return;
+	if (n->kind == SIM_NOTE_CROSS) {
+		r = g_hash_table_lookup(l->by_packet, &n->packet);
+		if (r != NULL) {
+			r->crossed = ladder_lane_id(l, n->lane);
+			l->view->dirty = true;
+		}
+		return;
+	}
+	if ((size_t)n->kind >= G_N_ELEMENTS(kinds))
+		return;
+	r = ladder_row_new(l, kinds[n->kind], time);
+	r->from = ladder_lane_id(l, n->lane);
+	/* A signal or media without a peer can only be drawn on its own lane. */
+	r->to = n->kind != SIM_NOTE_ACTION && n->peer != NULL ? ladder_lane_id(l, n->peer)
+								: r->from;
+	if (n->kind == SIM_NOTE_MEDIA_DOWN) {
+		/* The note names the media ("RTP PCMU"); the row says it stops. */
+		char *s = g_strconcat(n->text != NULL ? n->text : "", " stops", NULL);
+
+		r->label = ladder_clean(s);
+		g_free(s);
+	} else {
+		r->label = ladder_clean(n->text);
+	}
+	r->pub.label = r->label;
+}
+
+/* The one trace subscriber, for the four kinds. */
+static void ladder_on_trace(const struct sim_trace_point *tp, void *arg)
+{
+	struct ladder *l = arg;
+	const struct sim_net_packet *p = tp->payload;
+
+	switch (tp->kind) {
+	case SIM_TRACE_NET_SEND:
+		ladder_on_send(l, tp->time, p);
+		break;
+	case SIM_TRACE_NET_DELIVER:
+		ladder_on_end(l, p, NULL);
+		break;
+	case SIM_TRACE_NET_DROP:
+		ladder_on_end(l, p, p->drop_reason != NULL ? p->drop_reason : "dropped");
+		break;
+	case SIM_TRACE_EVENT:
+		ladder_on_note(l, tp->time, tp->payload);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- public ---- */
+
+/* A ladder recording every datagram and note of SIM from now on. */
+struct ladder *ladder_new(struct sim *sim)
+{
+	static const enum sim_trace_kind kinds[] = {
+		SIM_TRACE_NET_SEND, SIM_TRACE_NET_DELIVER, SIM_TRACE_NET_DROP, SIM_TRACE_EVENT,
+	};
+	struct ladder *l = g_new0(struct ladder, 1);
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == G_N_ELEMENTS(l->subs));
+	l->sim = sim;
+	l->lanes = g_ptr_array_new();
+	l->lane_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	l->declared = g_ptr_array_new();
+	l->rows = g_ptr_array_new_with_free_func(ladder_row_free);
+	l->by_packet = g_hash_table_new(g_int64_hash, g_int64_equal);
+	l->sent = g_hash_table_new(ladder_sent_hash, ladder_sent_equal);
+	l->view = g_new0(struct ladder_view, 1);
+	l->view->drawn = g_ptr_array_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+		l->subs[i] = sim_trace_subscribe(sim, kinds[i], ladder_on_trace, l);
+	return l;
+}
+
+/* Unsubscribes and frees L (before its sim is freed). NULL is fine. */
+void ladder_free(struct ladder *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < G_N_ELEMENTS(l->subs); i++)
+		sim_trace_unsubscribe(l->sim, l->subs[i]);
+	g_hash_table_destroy(l->sent);
+	g_hash_table_destroy(l->by_packet);
+	g_ptr_array_free(l->rows, TRUE);
+	g_hash_table_destroy(l->lane_ids);
+	for (guint i = 0; i < l->lanes->len; i++) {
+		struct ladder_lane *lane = g_ptr_array_index(l->lanes, i);
+
+		g_free(lane->name);
+		g_free(lane);
+	}
+	g_ptr_array_free(l->lanes, TRUE);
+	g_ptr_array_free(l->declared, TRUE);
+	g_ptr_array_free(l->view->drawn, TRUE);
+	g_free(l->view);
+	g_free(l);
+}
+
+/* Declares lane NAME at the next place; a second declaration keeps the first place. */
+void ladder_lane(struct ladder *l, const char *name)
+{
+	struct ladder_lane *lane;
+	guint id;
+
+	g_return_if_fail(l != NULL && name != NULL);
+	/* The id first: making a lane may move the array that g_ptr_array_index reads. */
+	id = ladder_lane_id(l, name);
+	lane = g_ptr_array_index(l->lanes, id);
+	if (lane->decl >= 0)
+		return;
+	lane->decl = (int)l->declared->len;
+	g_ptr_array_add(l->declared, lane);
+	l->view->dirty = true;
+}
+
+/* The number of drawn lanes. */
+size_t ladder_lane_count(const struct ladder *l)
+{
+	ladder_view_update(l);
+	return l->view->drawn->len;
+}
+
+/* The name of drawn lane I (NULL past the end). */
+const char *ladder_lane_at(const struct ladder *l, size_t i)
+{
+	ladder_view_update(l);
+	if (i >= l->view->drawn->len)
+		return NULL;
+	return ((const struct ladder_lane *)g_ptr_array_index(l->view->drawn, i))->name;
+}
+
+/* The number of rows. */
+size_t ladder_row_count(const struct ladder *l)
+{
+	return l->rows->len;
+}
+
+/* Row I (NULL past the end), its lane indices up to date. */
+const struct ladder_row *ladder_row_at(const struct ladder *l, size_t i)
+{
+	if (i >= l->rows->len)
+		return NULL;
+	ladder_view_update(l);
+	return &((const struct ladder_lrow *)g_ptr_array_index(l->rows, i))->pub;
+}
+
+/* The datagram behind row I, or NULL for a note (or past the end). */
+const struct ladder_datagram *ladder_datagram_at(const struct ladder *l, size_t i)
+{
+	const struct ladder_lrow *r;
+
+	if (i >= l->rows->len)
+		return NULL;
+	r = g_ptr_array_index(l->rows, i);
+	return r->dg.data != NULL ? &r->dg : NULL;
+}

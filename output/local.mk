@@ -1,0 +1,9 @@
+# output/: trace-bus subscribers and renderers (ladders, later pcap, metrics and the report).
+libossim_la_SOURCES += \
+	output/ladder.h \
+	output/ladder_priv.h \
+	output/ladder.c \
+	output/ladder_text.c \
+	output/diff.h \
+	output/diff.c \
+	$(NULL)

@@ -1,0 +1,161 @@
+#!/bin/sh
+# check_run.sh - `ossim run` and `ossim check` from the outside: every shipped scenario runs
+# and matches its golden ladder; reruns are byte-identical; a changed golden file fails with a
+# readable diff; bad input (every file of tests/data/scenarios/bad, a missing file, bad options,
+# an action this version cannot simulate) exits 2 with FILE:LINE and leaves no output behind.
+# Run by `make check` with OSSIM and top_srcdir set.
+set -u
+: "${OSSIM:=./ossim}"
+: "${top_srcdir:=.}"
+LC_ALL=C
+export LC_ALL
+OSSIM_DATADIR=$top_srcdir
+export OSSIM_DATADIR
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# expect STATUS DESCRIPTION COMMAND...: runs COMMAND, output in $tmp/out and $tmp/err.
+expect() {
+	want=$1; what=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $what: exit $got, expected $want"
+		sed 's/^/  | /' "$tmp/err" | head -20
+	fi
+}
+
+# has FILE PATTERN DESCRIPTION: FILE must contain a line matching the extended regex.
+has() {
+	if grep -Eq -- "$2" "$1"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $3: no line matching '$2' in $1:"
+		sed 's/^/  | /' "$1" | head -20
+	fi
+}
+
+# absent PATH DESCRIPTION: PATH must not exist.
+absent() {
+	if [ -e "$1" ]; then
+		fail=$((fail + 1)); echo "FAIL: $2: $1 was left behind"
+	else
+		pass=$((pass + 1))
+	fi
+}
+
+features=$(ls "$top_srcdir"/scenarios/features/*.xml)
+golden=$top_srcdir/tests/golden
+
+# ---- every shipped scenario matches its golden ladder ----
+# shellcheck disable=SC2086
+expect 0 "ossim check over every feature scenario" "$OSSIM" check --golden "$golden" $features
+for f in $features; do
+	has "$tmp/out" "^$f: ok\$" "ok line for $f"
+done
+
+# ---- run writes its files; reruns are byte-identical ----
+for f in $features "$top_srcdir/scenarios/demo.xml"; do
+	n=$(basename "$f" .xml)
+	expect 0 "run $n" "$OSSIM" run "$f" -o "$tmp/a-$n"
+	expect 0 "rerun $n" "$OSSIM" run "$f" -o "$tmp/b-$n"
+	for out in ladder.txt messages.txt sip-phone-status.txt access-information.txt run.log; do
+		if cmp -s "$tmp/a-$n/$out" "$tmp/b-$n/$out"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1)); echo "FAIL: $n: $out differs between two runs"
+		fi
+	done
+	if [ -f "$golden/$n.ladder" ] && cmp -s "$tmp/a-$n/ladder.txt" "$golden/$n.ladder"; then
+		pass=$((pass + 1))
+	elif [ "$n" != demo ]; then
+		fail=$((fail + 1)); echo "FAIL: $n: run's ladder.txt is not the golden ladder"
+	fi
+done
+# Another seed gives the same flow here (no loss, no jitter) but says so in the title.
+expect 0 "run with --seed" "$OSSIM" run "$top_srcdir/scenarios/features/busy.xml" --seed 7 -o "$tmp/seed"
+has "$tmp/seed/ladder.txt" "^# busy \\(seed 7\\)" "the seed in the ladder's title"
+
+# ---- `ossim` alone runs the demo: ./ossim-out written, the ladder printed ----
+mkdir -p "$tmp/cwd"
+( cd "$tmp/cwd" && "$OSSIM" >"$tmp/demo.out" 2>"$tmp/demo.err" )
+if [ $? -eq 0 ] && [ -f "$tmp/cwd/ossim-out/ladder.txt" ] &&
+   grep -q '^# demo (seed 1)$' "$tmp/demo.out" &&
+   head -n "$(wc -l <"$tmp/cwd/ossim-out/ladder.txt")" "$tmp/demo.out" |
+   cmp -s - "$tmp/cwd/ossim-out/ladder.txt"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: ossim without arguments did not run and print the demo"
+	sed 's/^/  | /' "$tmp/demo.err" | head -20
+fi
+for out in messages.txt sip-phone-status.txt access-information.txt run.log; do
+	if cmp -s "$tmp/cwd/ossim-out/$out" "$tmp/a-demo/$out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL: the demo's $out differs from ossim run's"
+	fi
+done
+has "$tmp/cwd/ossim-out/access-information.txt" "SIP REGISTER AUTH Invalid" \
+	"the demo's wrong password in Access Information"
+has "$tmp/cwd/ossim-out/sip-phone-status.txt" "^ *2001 +Registered " "the demo's status view"
+
+# ---- a changed golden file fails with a unified diff; --update rewrites it ----
+mkdir -p "$tmp/golden"
+cp "$golden/busy.ladder" "$tmp/golden/busy.ladder"
+sed -i 's/486 Busy Here/480 Temporarily Unavailable/' "$tmp/golden/busy.ladder"
+expect 1 "check against a changed golden file" "$OSSIM" check --golden "$tmp/golden" \
+	"$top_srcdir/scenarios/features/busy.xml"
+has "$tmp/out" "FAIL: the ladder differs from" "the failure line"
+has "$tmp/out" "^-.*480 Temporarily Unavailable" "the golden side of the diff"
+has "$tmp/out" "^\\+.*486 Busy Here" "the run's side of the diff"
+has "$tmp/out" "^@@ -[0-9]+(,[0-9]+)? \\+[0-9]+(,[0-9]+)? @@" "a hunk header"
+expect 0 "check --update" "$OSSIM" check --update --golden "$tmp/golden" \
+	"$top_srcdir/scenarios/features/busy.xml"
+if cmp -s "$tmp/golden/busy.ladder" "$golden/busy.ladder"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: --update did not restore the golden ladder"
+fi
+expect 1 "check without a golden file" "$OSSIM" check --golden "$tmp/nowhere" \
+	"$top_srcdir/scenarios/features/busy.xml"
+has "$tmp/out" "no golden ladder" "the missing golden message"
+
+# ---- bad input: exit 2, FILE:LINE, nothing written ----
+d=$top_srcdir/tests/data/scenarios/bad
+nbad=0
+for f in "$d"/*.xml; do
+	nbad=$((nbad + 1))
+	expect 2 "run $f" "$OSSIM" run "$f" -o "$tmp/bad-out"
+	if [ "$(basename "$f")" = empty.xml ] || [ "$(basename "$f")" = blank.xml ]; then
+		has "$tmp/err" "^$f(:[0-9]+)?: " "file message for $f"
+	else
+		has "$tmp/err" "^$f:[0-9]+: " "file:line message for $f"
+	fi
+	absent "$tmp/bad-out" "run $f"
+	expect 2 "check $f" "$OSSIM" check --golden "$tmp/bad-golden" "$f"
+	absent "$tmp/bad-golden" "check $f"
+done
+[ "$nbad" -ge 20 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: only $nbad bad inputs"; }
+expect 2 "run a missing file" "$OSSIM" run "$d/no-such-file.xml" -o "$tmp/bad-out"
+has "$tmp/err" "no-such-file.xml: no such file" "missing file message"
+absent "$tmp/bad-out" "run a missing file"
+expect 2 "run an action this version cannot simulate" "$OSSIM" run \
+	"$top_srcdir/tests/data/scenarios/unsupported-hold.xml" -o "$tmp/bad-out"
+has "$tmp/err" "unsupported-hold.xml:[0-9]+: <hold> cannot be simulated yet" "unsupported action"
+absent "$tmp/bad-out" "run an unsupported action"
+expect 2 "run without a scenario" "$OSSIM" run
+expect 2 "run with two scenarios" "$OSSIM" run a.xml b.xml
+expect 2 "run with a bad seed" "$OSSIM" run "$top_srcdir/scenarios/demo.xml" --seed lots
+expect 2 "run with an unknown option" "$OSSIM" run --frobnicate "$top_srcdir/scenarios/demo.xml"
+expect 2 "check without a scenario" "$OSSIM" check
+expect 0 "run --help" "$OSSIM" run --help
+expect 0 "check --help" "$OSSIM" check --help
+
+echo "$pass checks passed, $fail failed"
+[ "$fail" -eq 0 ]
