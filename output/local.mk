@@ -6,4 +6,6 @@ libossim_la_SOURCES += \
 	output/ladder_text.c \
 	output/diff.h \
 	output/diff.c \
+	output/metrics.h \
+	output/metrics.c \
 	$(NULL)

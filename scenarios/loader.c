@@ -970,6 +970,7 @@ static void system_read(struct ld *ld, const xmlNode *n)
 	}
 	g_free(model);
 	sys->mps_channels = sys->model ? sys->model->mps_channels : 0;
+	sys->mps_channels_set = xmlHasProp((xmlNode *)n, BAD_CAST "mps-channels") != NULL;
 	opt_uint(ld, n, "mps-channels", 0, 100000, &sys->mps_channels);
 	for (size_t i = 0; i < G_N_ELEMENTS(once); i++) {
 		int seen = 0;

@@ -264,11 +264,18 @@ static void world_lane(struct world *w, const char *name)
 static void world_lanes_order(struct world *w, const struct officeserv_cfg *oc)
 {
 	const struct scenario *s = w->s;
+	bool first = true;
 
+	/* The first phone on the server's side, the server, then the others: the textbook
+	   caller | server | callee picture when the first phone calls. */
 	for (size_t i = 0; i < s->n_endpoints; i++)
 		if (s->endpoints[i].kind == SCENARIO_EP_SIP_PHONE &&
-		    nat_fabric_nat_of(w->fabric, s->endpoints[i].ip) == (size_t)-1)
+		    nat_fabric_nat_of(w->fabric, s->endpoints[i].ip) == (size_t)-1) {
 			world_lane(w, s->endpoints[i].name);
+			if (first)
+				world_lane(w, oc->name);
+			first = false;
+		}
 	world_lane(w, oc->name);
 	world_lane(w, oc->mps_name);
 	for (size_t n = 0; n < s->network.n_nats; n++) {
@@ -327,8 +334,10 @@ struct world *world_new(const struct scenario *s, uint64_t seed, unsigned rep, G
 
 		/* The loader checked every value, so this cannot fail. */
 		g_assert(nat_fabric_add_nat(w->fabric, &nc) == 0);
+		/* Datagrams to the public address end up inside: their path is the inside
+		   LAN's, so both directions through the NAT take equally long. */
 		g_ptr_array_add(hosts, sim_net_host_by_name(w->net, sn->name));
-		g_array_append_val(host_lans, sn->outside);
+		g_array_append_val(host_lans, sn->inside);
 	}
 
 	/* The OfficeServ and its TDM endpoints. */

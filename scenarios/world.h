@@ -29,9 +29,9 @@ struct world *world_new(const struct scenario *s, uint64_t seed, unsigned rep, G
 /* Frees every entity, the network and the kernel. NULL is fine. */
 void world_free(struct world *w);
 struct sim *world_sim(struct world *w);
-/* The ladder's lanes in drawing order: SIP phones on the server's side, the OfficeServ, the MPS,
- * each NAT followed by the phones behind it, the MGI, digital phones, trunks. NULL-terminated,
- * owned by the world. */
+/* The ladder's lanes in drawing order: the first SIP phone on the server's side, the OfficeServ,
+ * the other phones on its side, the MPS, each NAT followed by the phones behind it, the MGI,
+ * digital phones, trunks. NULL-terminated, owned by the world. */
 const char *const *world_lanes(const struct world *w);
 /* Runs the script until the scenario's duration. Returns the events executed. */
 uint64_t world_run(struct world *w);

@@ -16,10 +16,12 @@
 #include <glib.h>
 
 #include "models/erlang/mmcc.h"
+#include "models/officeserv/officeserv.h"
 #include "models/osmodel.h"
 #include "models/sip/lint.h"
 #include "output/diff.h"
 #include "output/ladder.h"
+#include "output/metrics.h"
 #include "scenarios/scenario.h"
 #include "scenarios/world.h"
 #include "sim/stats.h"
@@ -140,6 +142,7 @@ static int cmd_sip(int argc, char **argv)
 /* What one run of a scenario produced (all text; nothing written yet). */
 struct run_out {
 	GString *ladder, *messages, *status, *access, *log;
+	struct metrics_run metrics;
 };
 
 static void run_out_free(struct run_out *o)
@@ -149,13 +152,31 @@ static void run_out_free(struct run_out *o)
 	g_string_free(o->status, TRUE);
 	g_string_free(o->access, TRUE);
 	g_string_free(o->log, TRUE);
+	metrics_run_clear(&o->metrics);
 }
 
-/* Runs scenario S with SEED into O. False (with ERR) when the world cannot be built. */
+/* The metrics collector's view of scenario S. */
+static void run_metrics_cfg(const struct scenario *s, struct metrics_cfg *mc)
+{
+	struct officeserv_cfg oc;
+
+	officeserv_cfg_init(&oc);
+	mc->server = oc.name;
+	mc->mgi_pool = oc.mgi_name;
+	mc->mps_pool = oc.mps_name;
+	mc->mgi_capacity = os_dm_mgi_ports(&s->system);
+	mc->mps_capacity = s->system.mps_channels;
+	mc->duration_ns = s->duration_ns;
+}
+
+/* Runs scenario S with SEED, replication 0, into O: the ladder, the messages, the DM views and
+ * the metrics. False (with ERR) when the world cannot be built. */
 static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out *o,
 			 GError **err)
 {
 	struct world *w = world_new(s, seed, 0, err);
+	struct metrics_cfg mc;
+	struct metrics *m;
 	struct ladder *l;
 	char *title;
 
@@ -164,6 +185,8 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	l = ladder_new(world_sim(w));
 	for (const char *const *lane = world_lanes(w); *lane; lane++)
 		ladder_lane(l, *lane);
+	run_metrics_cfg(s, &mc);
+	m = metrics_new(world_sim(w), &mc);
 	world_run(w);
 	o->ladder = g_string_new("");
 	o->messages = g_string_new("");
@@ -176,6 +199,8 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	ladder_write_messages(l, o->messages);
 	world_write_status(w, o->status);
 	world_write_access_log(w, o->access);
+	metrics_result(m, &o->metrics);
+	metrics_free(m);
 	ladder_free(l);
 	world_free(w);
 	return true;
@@ -196,21 +221,6 @@ static bool write_file(const char *dir, const char *name, const GString *content
 	return ok;
 }
 
-/* Writes a run's files into DIR (created when missing). */
-static bool write_run(const char *dir, const struct run_out *o)
-{
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		fprintf(stderr, "ossim: cannot create the output directory %s: %s\n", dir,
-			g_strerror(errno));
-		return false;
-	}
-	return write_file(dir, "ladder.txt", o->ladder) &&
-	       write_file(dir, "messages.txt", o->messages) &&
-	       write_file(dir, "sip-phone-status.txt", o->status) &&
-	       write_file(dir, "access-information.txt", o->access) &&
-	       write_file(dir, "run.log", o->log);
-}
-
 /* Loads PATH; prints the problems and returns NULL when it is not a valid scenario. */
 static struct scenario *load_scenario(const char *path)
 {
@@ -224,30 +234,224 @@ static struct scenario *load_scenario(const char *path)
 	return s;
 }
 
-/* `ossim run SCENARIO [-o DIR] [--seed N]`, and the demo (PRINT: print the ladder). */
-static int run_main(const char *path, const char *dir, gint64 seed, bool print)
+/* ---- the same scenario on other OS models, and replications ---- */
+
+/* Why scenario S cannot run on model M as configured (CAP-01, CAP-02, TLS-02, the cards the
+ * model takes), or NULL when it can. */
+static char *model_misfit(const struct scenario *s, const struct osmodel *m)
+{
+	const struct os_dm *dm = &s->system;
+
+	if (dm->sip_stn_ports > m->sip_stations)
+		return g_strdup_printf("the SIP-STN cards give %u ports, the %s takes %u (CAP-01)",
+				       dm->sip_stn_ports, m->name, m->sip_stations);
+	if (dm->options.tls && m->tls_stations == 0)
+		return g_strdup_printf("TLS is enabled, the %s has no TLS (TLS-02)", m->name);
+	if (dm->options.tls && dm->sip_stn_ports > m->tls_stations)
+		return g_strdup_printf("with TLS the %s takes %u SIP stations (CAP-02)", m->name,
+				       m->tls_stations);
+	for (size_t i = 0; i < dm->n_mgi_cards; i++) {
+		const struct osmodel_card *c = osmodel_card_find(m, dm->mgi_cards[i].type);
+
+		if (c == NULL)
+			return g_strdup_printf("the %s takes no %s card", m->name,
+					       dm->mgi_cards[i].type);
+		if (dm->mgi_cards[i].count > c->max)
+			return g_strdup_printf("the %s takes at most %u %s cards", m->name, c->max,
+					       dm->mgi_cards[i].type);
+	}
+	return NULL;
+}
+
+/* One replication to run on the thread pool. */
+struct rep_task {
+	const struct scenario *s;        /* the scenario on its model (a shallow copy) */
+	uint64_t seed;
+	unsigned rep;
+	struct metrics_run *out;
+};
+
+/* Thread-pool worker: runs one replication for its metrics only. The world is built and
+ * freed on this thread; nothing is shared with other replications but the read-only scenario
+ * and model table. */
+static void rep_run(gpointer data, gpointer user_data)
+{
+	struct rep_task *t = data;
+	struct world *w = world_new(t->s, t->seed, t->rep, NULL);
+	struct metrics_cfg mc;
+	struct metrics *m;
+
+	(void)user_data;
+	g_assert(w != NULL);   /* replication 0 of the same scenario was built already */
+	run_metrics_cfg(t->s, &mc);
+	m = metrics_new(world_sim(w), &mc);
+	world_run(w);
+	metrics_result(m, t->out);
+	metrics_free(m);
+	world_free(w);
+	g_free(t);
+}
+
+/* Options of `ossim run`. */
+struct run_opts {
+	const char *dir;
+	gint64 seed;                     /* -1: the scenario's */
+	const char *model;               /* NULL: the scenario's; "all"; or a model name */
+	gint reps, jobs;
+	bool print;                      /* print the ladder (the demo) */
+};
+
+/* `ossim run` and the demo: files of replication 0 on the first model, metrics of every model
+ * and replication. Returns an exit status. */
+static int run_main(const char *path, const struct run_opts *opt)
 {
 	struct scenario *s = load_scenario(path);
+	const struct osmodel **models;
+	size_t n_models = 0;
+	struct scenario *per;            /* the scenario on each model */
+	struct metrics_run *runs;        /* [model][rep] */
+	struct metrics_summary *sum;
 	struct run_out o;
 	GError *err = NULL;
+	GThreadPool *pool;
+	GString *table, *json, *csv;
+	uint64_t seed;
+	size_t first = SIZE_MAX;
 	bool ok;
 
 	if (s == NULL)
 		return EXIT_BAD_INPUT;
-	if (!run_scenario(s, seed >= 0 ? (uint64_t)seed : s->seed, &o, &err)) {
-		fprintf(stderr, "%s\n", err->message);
-		g_error_free(err);
+	seed = opt->seed >= 0 ? (uint64_t)opt->seed : s->seed;
+	models = g_new0(const struct osmodel *, s->models->n_models + 1);
+	if (opt->model == NULL) {
+		models[n_models++] = s->system.model;
+	} else if (strcmp(opt->model, "all") == 0) {
+		for (size_t i = 0; i < s->models->n_models; i++)
+			models[n_models++] = &s->models->models[i];
+	} else if ((models[0] = osmodel_find(s->models, opt->model)) != NULL) {
+		n_models = 1;
+	} else {
+		char *names = osmodel_names(s->models);
+
+		fprintf(stderr, "ossim run: --os-model %s is not an OfficeServ model; expected all "
+			"or one of %s\n", opt->model, names);
+		g_free(names);
+		g_free(models);
 		scenario_free(s);
 		return EXIT_BAD_INPUT;
 	}
-	ok = write_run(dir, &o);
-	if (ok && print)
+
+	/* The scenario on each model; the first that fits gives the files. */
+	per = g_new0(struct scenario, n_models);
+	sum = g_new0(struct metrics_summary, n_models);
+	for (size_t i = 0; i < n_models; i++) {
+		per[i] = *s;
+		per[i].system.model = models[i];
+		if (!s->system.mps_channels_set)
+			per[i].system.mps_channels = models[i]->mps_channels;
+		sum[i].note = model_misfit(&per[i], models[i]);
+		if (sum[i].note == NULL && first == SIZE_MAX)
+			first = i;
+	}
+	if (first == SIZE_MAX) {
+		fprintf(stderr, "%s: the scenario fits none of the models asked for: %s\n", path,
+			sum[0].note);
+		for (size_t i = 0; i < n_models; i++)
+			metrics_summary_clear(&sum[i]);
+		g_free(sum);
+		g_free(per);
+		g_free(models);
+		scenario_free(s);
+		return EXIT_BAD_INPUT;
+	}
+	if (!run_scenario(&per[first], seed, &o, &err)) {
+		fprintf(stderr, "%s\n", err->message);
+		g_error_free(err);
+		for (size_t i = 0; i < n_models; i++)
+			metrics_summary_clear(&sum[i]);
+		g_free(sum);
+		g_free(per);
+		g_free(models);
+		scenario_free(s);
+		return EXIT_BAD_INPUT;
+	}
+
+	/* Every other (model, replication) on the pool; each result has its own slot, so the
+	   figures do not depend on the number of jobs. */
+	runs = g_new0(struct metrics_run, n_models * (size_t)opt->reps);
+	pool = g_thread_pool_new(rep_run, NULL, opt->jobs, TRUE, NULL);
+	for (size_t i = 0; i < n_models; i++) {
+		if (sum[i].note != NULL)
+			continue;
+		for (gint r = 0; r < opt->reps; r++) {
+			struct rep_task *t;
+
+			if (i == first && r == 0)
+				continue;
+			t = g_new0(struct rep_task, 1);
+			t->s = &per[i];
+			t->seed = seed;
+			t->rep = (unsigned)r;
+			t->out = &runs[i * (size_t)opt->reps + (size_t)r];
+			g_thread_pool_push(pool, t, NULL);
+		}
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	runs[first * (size_t)opt->reps] = o.metrics;
+	memset(&o.metrics, 0, sizeof(o.metrics));
+	for (size_t i = 0; i < n_models; i++) {
+		char *note = sum[i].note;
+
+		if (note == NULL)
+			metrics_summarise(&runs[i * (size_t)opt->reps], (size_t)opt->reps,
+					  models[i]->name, &sum[i]);
+		else {
+			sum[i].note = NULL;
+			metrics_summarise(NULL, 0, models[i]->name, &sum[i]);
+			sum[i].note = note;
+		}
+	}
+	table = g_string_new("");
+	json = g_string_new("");
+	csv = g_string_new("");
+	metrics_write_table(sum, n_models, table);
+	metrics_write_json(sum, n_models, s->name, seed, json);
+	metrics_write_csv(sum, n_models, csv);
+
+	ok = g_mkdir_with_parents(opt->dir, 0755) == 0;
+	if (!ok)
+		fprintf(stderr, "ossim: cannot create the output directory %s: %s\n", opt->dir,
+			g_strerror(errno));
+	ok = ok && write_file(opt->dir, "ladder.txt", o.ladder) &&
+	     write_file(opt->dir, "messages.txt", o.messages) &&
+	     write_file(opt->dir, "sip-phone-status.txt", o.status) &&
+	     write_file(opt->dir, "access-information.txt", o.access) &&
+	     write_file(opt->dir, "run.log", o.log) &&
+	     write_file(opt->dir, "metrics.json", json) &&
+	     write_file(opt->dir, "metrics.csv", csv);
+	if (ok && opt->print)
 		fputs(o.ladder->str, stdout);
-	if (ok)
-		printf("%s: %s, wrote %s/ladder.txt, messages.txt, sip-phone-status.txt, "
-		       "access-information.txt\n", path, s->name, dir);
+	if (ok) {
+		printf("%s: %s on %s, seed %" G_GUINT64_FORMAT ", %d replication%s\n%s", path,
+		       s->name, n_models > 1 ? "every model" : models[first]->name, seed, opt->reps,
+		       opt->reps > 1 ? "s" : "", table->str);
+		printf("wrote %s/: ladder.txt, messages.txt, sip-phone-status.txt, "
+		       "access-information.txt, run.log, metrics.json, metrics.csv\n", opt->dir);
+	}
 	if (o.log->len > 0)
 		fprintf(stderr, "%s: script actions that did not apply:\n%s", path, o.log->str);
+
+	for (size_t i = 0; i < n_models * (size_t)opt->reps; i++)
+		metrics_run_clear(&runs[i]);
+	for (size_t i = 0; i < n_models; i++)
+		metrics_summary_clear(&sum[i]);
+	g_string_free(table, TRUE);
+	g_string_free(json, TRUE);
+	g_string_free(csv, TRUE);
+	g_free(runs);
+	g_free(sum);
+	g_free(per);
+	g_free(models);
 	run_out_free(&o);
 	scenario_free(s);
 	return ok ? EXIT_SUCCESS : EXIT_BAD_INPUT;
@@ -255,35 +459,60 @@ static int run_main(const char *path, const char *dir, gint64 seed, bool print)
 
 static int cmd_run(int argc, char **argv)
 {
-	gchar *dir = NULL;
+	gchar *dir = NULL, *model = NULL;
 	gint64 seed = -1;
+	gint reps = 1, jobs = 1;
 	GError *err = NULL;
 	GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &dir,
 		  "Output directory (default ossim-out)", "DIR" },
 		{ "seed", 's', 0, G_OPTION_ARG_INT64, &seed,
 		  "Seed (default: the scenario's <seed>)", "N" },
+		{ "os-model", 'm', 0, G_OPTION_ARG_STRING, &model,
+		  "Run on this OfficeServ model instead, or on all of them (same seed: common "
+		  "random numbers)", "NAME|all" },
+		{ "replications", 'r', 0, G_OPTION_ARG_INT, &reps,
+		  "Independent replications for the metrics (default 1)", "R" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+		  "Replications run at once on threads (default 1; results do not depend on it)",
+		  "J" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
+	struct run_opts opt;
+	const char *bad = NULL;
 	int rc;
 
 	g_option_context_set_summary(ctx,
 		"Runs the scenario and writes DIR/ladder.txt (the ladder diagram), messages.txt\n"
 		"(every SIP message in full), sip-phone-status.txt (DM 6.2.3 at the end),\n"
-		"access-information.txt (DM 5.2.21) and run.log (script actions that did not apply).");
+		"access-information.txt (DM 5.2.21), run.log (script actions that did not apply),\n"
+		"metrics.json and metrics.csv (per model: mean and 95 % confidence half width over\n"
+		"the replications), and prints the metrics table.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc != 2 || seed < -1) {
-		fprintf(stderr, "ossim run: %s\n", err ? err->message :
-			argc != 2 ? "expected exactly one SCENARIO file" : "the seed must be >= 0");
+	if (!g_option_context_parse(ctx, &argc, &argv, &err))
+		bad = err->message;
+	else if (argc != 2)
+		bad = "expected exactly one SCENARIO file";
+	else if (seed < -1)
+		bad = "the seed must be >= 0";
+	else if (reps < 1 || reps > 100000)
+		bad = "--replications must be 1 to 100000";
+	else if (jobs < 1 || jobs > 256)
+		bad = "--jobs must be 1 to 256";
+	if (bad != NULL) {
+		fprintf(stderr, "ossim run: %s\n", bad);
 		g_clear_error(&err);
 		g_option_context_free(ctx);
 		g_free(dir);
+		g_free(model);
 		return EXIT_BAD_INPUT;
 	}
 	g_option_context_free(ctx);
-	rc = run_main(argv[1], dir ? dir : "ossim-out", seed, false);
+	opt = (struct run_opts){ dir ? dir : "ossim-out", seed, model, reps, jobs, false };
+	rc = run_main(argv[1], &opt);
 	g_free(dir);
+	g_free(model);
 	return rc;
 }
 
@@ -380,7 +609,8 @@ static int cmd_check(int argc, char **argv)
 static int cmd_demo(void)
 {
 	char *path = osmodel_data_path("scenarios/demo.xml");
-	int rc = run_main(path, "ossim-out", -1, true);
+	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true };
+	int rc = run_main(path, &opt);
 
 	g_free(path);
 	return rc;

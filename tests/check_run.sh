@@ -65,7 +65,8 @@ for f in $features "$top_srcdir/scenarios/demo.xml"; do
 	n=$(basename "$f" .xml)
 	expect 0 "run $n" "$OSSIM" run "$f" -o "$tmp/a-$n"
 	expect 0 "rerun $n" "$OSSIM" run "$f" -o "$tmp/b-$n"
-	for out in ladder.txt messages.txt sip-phone-status.txt access-information.txt run.log; do
+	for out in ladder.txt messages.txt sip-phone-status.txt access-information.txt run.log \
+		   metrics.json metrics.csv; do
 		if cmp -s "$tmp/a-$n/$out" "$tmp/b-$n/$out"; then
 			pass=$((pass + 1))
 		else
@@ -94,7 +95,7 @@ else
 	fail=$((fail + 1)); echo "FAIL: ossim without arguments did not run and print the demo"
 	sed 's/^/  | /' "$tmp/demo.err" | head -20
 fi
-for out in messages.txt sip-phone-status.txt access-information.txt run.log; do
+for out in messages.txt sip-phone-status.txt access-information.txt run.log metrics.json; do
 	if cmp -s "$tmp/cwd/ossim-out/$out" "$tmp/a-demo/$out"; then
 		pass=$((pass + 1))
 	else
@@ -104,6 +105,51 @@ done
 has "$tmp/cwd/ossim-out/access-information.txt" "SIP REGISTER AUTH Invalid" \
 	"the demo's wrong password in Access Information"
 has "$tmp/cwd/ossim-out/sip-phone-status.txt" "^ *2001 +Registered " "the demo's status view"
+
+# ---- metrics: every model, replications, independent of --jobs ----
+mgi=$top_srcdir/scenarios/features/mgi-exhausted.xml
+expect 0 "run --os-model all -r 3 -j 2" "$OSSIM" run "$mgi" --os-model all -r 3 -j 2 -o "$tmp/m1"
+has "$tmp/out" "^metric +OS7030 +OS7100 +OS7200S +OS7200-MP20 +OS7400\$" "a column per model"
+expect 0 "run --os-model all -r 3 -j 1" "$OSSIM" run "$mgi" --os-model all -r 3 -j 1 -o "$tmp/m2"
+for out in metrics.json metrics.csv ladder.txt; do
+	if cmp -s "$tmp/m1/$out" "$tmp/m2/$out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL: $out depends on --jobs"
+	fi
+done
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["replications"] == 3 and len(d["models"]) == 5' "$tmp/m1/metrics.json"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: metrics.json is not the expected JSON"
+fi
+# csv_value MODEL METRIC: the mean of METRIC for MODEL in $tmp/m1/metrics.csv
+csv_value() {
+	awk -F, -v m="$1" -v k="$2" '$1 == m && $2 == k { print $3 }' "$tmp/m1/metrics.csv"
+}
+# OS7100: one licensed inbuilt MGI port (MGI-06), held 2.002-10.002 s and 12.002-18.000 s
+# of 30 s: mean 13.998 / 30; the second call is refused (MGI-09).
+for row in "OS7100 calls.failed.mgi 1" "OS7100 calls.answered 2" "OS7100 mgi.capacity 1" \
+	   "OS7100 mgi.max 1" "OS7200-MP20 mgi.capacity 0" "OS7200-MP20 calls.failed.mgi 3" \
+	   "OS7100 registrations.ok 2" "OS7100 registrations.challenged 2"; do
+	set -- $row
+	if [ "$(csv_value "$1" "$2")" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL: $1 $2 = $(csv_value "$1" "$2"), expected $3"
+	fi
+done
+if awk -v x="$(csv_value OS7100 mgi.mean)" 'BEGIN { d = x - 13.998 / 30; exit !(d < 1e-12 && d > -1e-12) }'; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL: OS7100 mgi.mean = $(csv_value OS7100 mgi.mean), expected 13.998/30"
+fi
+expect 2 "run --os-model with an unknown model" "$OSSIM" run "$mgi" --os-model OS9999 -o "$tmp/bad-out"
+has "$tmp/err" "OS9999 is not an OfficeServ model" "unknown model message"
+absent "$tmp/bad-out" "run with an unknown model"
+expect 2 "run with no replications" "$OSSIM" run "$mgi" --replications 0 -o "$tmp/bad-out"
+expect 2 "run with no jobs" "$OSSIM" run "$mgi" --jobs 0 -o "$tmp/bad-out"
+absent "$tmp/bad-out" "run with bad counts"
 
 # ---- a changed golden file fails with a unified diff; --update rewrites it ----
 mkdir -p "$tmp/golden"

@@ -146,3 +146,8 @@ TESTS += tests/check_call
 tests_check_call_SOURCES = tests/check_call.c
 tests_check_call_CFLAGS = $(TEST_CFLAGS)
 tests_check_call_LDADD = $(TEST_LIBS)
+
+# docs/flows/*.md and README.md: every embedded ladder equals its golden file (or the demo run)
+TESTS += tests/check_docs.sh
+EXTRA_DIST += tests/check_docs.sh docs/embed-ladders.sh
+

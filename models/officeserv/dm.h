@@ -136,6 +136,7 @@ struct os_dm {
 	int src_line;
 	const struct osmodel *model;     /* borrowed from scenario.models */
 	unsigned mps_channels;           /* the model's figure unless the scenario overrides it */
+	bool mps_channels_set;           /* the scenario gave mps-channels itself */
 	size_t lan;                      /* index into network.lans: where the MP sits */
 	uint32_t mp_ip, mgi_ip;          /* mgi_ip = mp_ip when not given (inbuilt MGI) */
 	uint32_t public_mp_ip, public_mgi_ip;  /* 0 = Private with Public not used (PRIV-01) */

@@ -156,8 +156,17 @@ static void block_count(struct reg *r)
 		return;
 	g_strlcpy(b->last_branch, branch, sizeof(b->last_branch));
 	b->failures++;
-	if (o->register_retry_limit > 0 && b->failures >= o->register_retry_limit)
-		b->until = sim_now(os->sim) + o->register_block_ns;
+	if (o->register_retry_limit > 0 && b->failures >= o->register_retry_limit) {
+		char ip[16], text[96];
+		int64_t ns = o->register_block_ns;
+
+		b->until = sim_now(os->sim) + ns;
+		/* The ladder says why the next REGISTERs go unanswered (SEC-04, SEC-05). */
+		g_snprintf(text, sizeof(text), "block %s for %lld.%03lld s",
+			   sim_ip_str(b->ip, ip, sizeof(ip)), (long long)(ns / SIM_S),
+			   (long long)(ns % SIM_S / SIM_MS));
+		sim_trace_note(os->sim, SIM_NOTE_ACTION, os->cfg.name, NULL, text, 0);
+	}
 }
 
 /* R failed for REASON (an Access Information text; CAUSE the short word for the trace): log it
@@ -271,10 +280,15 @@ static void port_expired(struct sim *sim, void *arg)
 		.port = p->source.port, .cause = "expired",
 	};
 
+	char text[64];
+
 	(void)sim;
 	port_unbind(p);
 	os->stats.expired++;
 	reg_trace(os, &t);
+	/* The ladder shows the lapse, which no message announces (STK-04, STK-05). */
+	g_snprintf(text, sizeof(text), "%s expired", p->st->tel);
+	sim_trace_note(os->sim, SIM_NOTE_ACTION, os->cfg.name, NULL, text, 0);
 }
 
 /* Stations registered now other than P (CAP-01/02, LIC-04). */
