@@ -8,4 +8,6 @@ libossim_la_SOURCES += \
 	output/diff.c \
 	output/metrics.h \
 	output/metrics.c \
+	output/pcap.h \
+	output/pcap.c \
 	$(NULL)

@@ -22,6 +22,7 @@
 #include "output/diff.h"
 #include "output/ladder.h"
 #include "output/metrics.h"
+#include "output/pcap.h"
 #include "scenarios/scenario.h"
 #include "scenarios/world.h"
 #include "sim/stats.h"
@@ -142,6 +143,7 @@ static int cmd_sip(int argc, char **argv)
 /* What one run of a scenario produced (all text; nothing written yet). */
 struct run_out {
 	GString *ladder, *messages, *status, *access, *log;
+	GString *pcap;                   /* capture.pcap: binary, in a GString for write_file */
 	struct metrics_run metrics;
 };
 
@@ -152,6 +154,7 @@ static void run_out_free(struct run_out *o)
 	g_string_free(o->status, TRUE);
 	g_string_free(o->access, TRUE);
 	g_string_free(o->log, TRUE);
+	g_string_free(o->pcap, TRUE);
 	metrics_run_clear(&o->metrics);
 }
 
@@ -177,11 +180,14 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	struct world *w = world_new(s, seed, 0, err);
 	struct metrics_cfg mc;
 	struct metrics *m;
+	struct pcap_writer *pw;
+	const GByteArray *cap;
 	struct ladder *l;
 	char *title;
 
 	if (w == NULL)
 		return false;
+	pw = pcap_writer_new(world_sim(w));
 	l = ladder_new(world_sim(w));
 	for (const char *const *lane = world_lanes(w); *lane; lane++)
 		ladder_lane(l, *lane);
@@ -200,8 +206,11 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	world_write_status(w, o->status);
 	world_write_access_log(w, o->access);
 	metrics_result(m, &o->metrics);
+	cap = pcap_writer_bytes(pw);
+	o->pcap = g_string_new_len((const char *)cap->data, (gssize)cap->len);
 	metrics_free(m);
 	ladder_free(l);
+	pcap_writer_free(pw);
 	world_free(w);
 	return true;
 }
@@ -427,6 +436,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 	     write_file(opt->dir, "sip-phone-status.txt", o.status) &&
 	     write_file(opt->dir, "access-information.txt", o.access) &&
 	     write_file(opt->dir, "run.log", o.log) &&
+	     write_file(opt->dir, "capture.pcap", o.pcap) &&
 	     write_file(opt->dir, "metrics.json", json) &&
 	     write_file(opt->dir, "metrics.csv", csv);
 	if (ok && opt->print)
@@ -435,7 +445,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 		printf("%s: %s on %s, seed %" G_GUINT64_FORMAT ", %d replication%s\n%s", path,
 		       s->name, n_models > 1 ? "every model" : models[first]->name, seed, opt->reps,
 		       opt->reps > 1 ? "s" : "", table->str);
-		printf("wrote %s/: ladder.txt, messages.txt, sip-phone-status.txt, "
+		printf("wrote %s/: ladder.txt, messages.txt, capture.pcap, sip-phone-status.txt, "
 		       "access-information.txt, run.log, metrics.json, metrics.csv\n", opt->dir);
 	}
 	if (o.log->len > 0)
@@ -487,6 +497,7 @@ static int cmd_run(int argc, char **argv)
 		"Runs the scenario and writes DIR/ladder.txt (the ladder diagram), messages.txt\n"
 		"(every SIP message in full), sip-phone-status.txt (DM 6.2.3 at the end),\n"
 		"access-information.txt (DM 5.2.21), run.log (script actions that did not apply),\n"
+		"capture.pcap (every SIP datagram as sent, for Wireshark, tshark and sngrep),\n"
 		"metrics.json and metrics.csv (per model: mean and 95 % confidence half width over\n"
 		"the replications), and prints the metrics table.");
 	g_option_context_add_main_entries(ctx, entries, NULL);

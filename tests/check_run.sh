@@ -66,7 +66,7 @@ for f in $features "$top_srcdir/scenarios/demo.xml"; do
 	expect 0 "run $n" "$OSSIM" run "$f" -o "$tmp/a-$n"
 	expect 0 "rerun $n" "$OSSIM" run "$f" -o "$tmp/b-$n"
 	for out in ladder.txt messages.txt sip-phone-status.txt access-information.txt run.log \
-		   metrics.json metrics.csv; do
+		   metrics.json metrics.csv capture.pcap; do
 		if cmp -s "$tmp/a-$n/$out" "$tmp/b-$n/$out"; then
 			pass=$((pass + 1))
 		else
@@ -105,6 +105,32 @@ done
 has "$tmp/cwd/ossim-out/access-information.txt" "SIP REGISTER AUTH Invalid" \
 	"the demo's wrong password in Access Information"
 has "$tmp/cwd/ossim-out/sip-phone-status.txt" "^ *2001 +Registered " "the demo's status view"
+
+# ---- capture.pcap: tshark reads it without a malformed packet and counts what the ladder
+# draws (every SIP row; keep-alives are not SIP) ----
+if command -v tshark >/dev/null 2>&1; then
+	for f in $features "$top_srcdir/scenarios/demo.xml"; do
+		n=$(basename "$f" .xml)
+		cap=$tmp/a-$n/capture.pcap
+		bad=$(tshark -r "$cap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+			-Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
+		sip=$(tshark -r "$cap" -Y sip 2>/dev/null | wc -l)
+		stat=$(tshark -r "$cap" -q -z sip,stat 2>/dev/null |
+			awk '/Number of SIP messages:/ { print $NF }')
+		# A datagram's arrow is drawn with '-' (RTP with '=' or '.', TDM signals '~').
+		rows=$(grep -Ec '^ *[0-9]+\.[0-9]{3}  .*--' "$tmp/a-$n/ladder.txt")
+		keep=$(grep -c 'keep-alive' "$tmp/a-$n/ladder.txt")
+		want=$((rows - keep))
+		if [ "$bad" -eq 0 ] && [ "$sip" -eq "$want" ] && [ "$stat" = "$want" ]; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: $n: tshark: $bad bad packets, $sip SIP frames, sip,stat $stat; the ladder has $want SIP rows"
+		fi
+	done
+else
+	echo "tshark not found: the capture checks are skipped"
+fi
 
 # ---- metrics: every model, replications, independent of --jobs ----
 mgi=$top_srcdir/scenarios/features/mgi-exhausted.xml

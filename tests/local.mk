@@ -151,3 +151,11 @@ tests_check_call_LDADD = $(TEST_LIBS)
 TESTS += tests/check_docs.sh
 EXTRA_DIST += tests/check_docs.sh docs/embed-ladders.sh
 
+# the capture writer: headers parsed by hand, then read back by tshark when it is installed
+check_PROGRAMS += tests/check_pcap
+TESTS += tests/check_pcap
+tests_check_pcap_SOURCES = tests/check_pcap.c
+tests_check_pcap_CFLAGS = $(TEST_CFLAGS)
+tests_check_pcap_LDADD = $(TEST_LIBS)
+CLEANFILES += tests/check_pcap.pcap
+
