@@ -23,6 +23,7 @@ static const char *const scenarios[] = {
 	"scenarios/features/registration.xml",
 	"scenarios/features/registration-failures.xml",
 	"scenarios/features/registration-no-response.xml",
+	"scenarios/features/registration-tls-capacity.xml",
 	"scenarios/features/basic-call-sip-sip.xml",
 	"scenarios/features/basic-call-sip-dgp.xml",
 	"scenarios/features/busy.xml",
