@@ -4,6 +4,8 @@ libossim_la_SOURCES += \
 	output/ladder_priv.h \
 	output/ladder.c \
 	output/ladder_text.c \
+	output/ladder_gv.h \
+	output/ladder_gv.c \
 	output/diff.h \
 	output/diff.c \
 	output/metrics.h \

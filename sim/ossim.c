@@ -21,6 +21,7 @@
 #include "models/sip/lint.h"
 #include "output/diff.h"
 #include "output/ladder.h"
+#include "output/ladder_gv.h"
 #include "output/metrics.h"
 #include "output/pcap.h"
 #include "scenarios/scenario.h"
@@ -172,10 +173,15 @@ static void run_metrics_cfg(const struct scenario *s, struct metrics_cfg *mc)
 	mc->duration_ns = s->duration_ns;
 }
 
+/* The ladder pictures `ossim run --format` can write. */
+static const char *const picture_formats[] = { "svg", "png", "pdf" };
+
 /* Runs scenario S with SEED, replication 0, into O: the ladder, the messages, the DM views and
- * the metrics. False (with ERR) when the world cannot be built. */
+ * the metrics; and when DIR is given, the ladder pictures named in FORMATS (a bit per entry of
+ * picture_formats) into DIR/ladder.<format>, created once the run succeeded. False (with ERR)
+ * when the world cannot be built or a picture cannot be written. */
 static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out *o,
-			 GError **err)
+			 const char *dir, unsigned formats, GError **err)
 {
 	struct world *w = world_new(s, seed, 0, err);
 	struct metrics_cfg mc;
@@ -203,6 +209,23 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	ladder_write_text(l, title, o->ladder);
 	g_free(title);
 	ladder_write_messages(l, o->messages);
+	if (dir != NULL && formats != 0 && g_mkdir_with_parents(dir, 0755) != 0)
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "ossim: cannot create the output directory %s: %s", dir,
+			    g_strerror(errno));
+	for (size_t i = 0; dir != NULL && i < G_N_ELEMENTS(picture_formats); i++) {
+		char *name, *path;
+
+		if (!(formats & (1u << i)) || (err != NULL && *err != NULL))
+			continue;
+		name = g_strconcat("ladder.", picture_formats[i], NULL);
+		path = g_build_filename(dir, name, NULL);
+		title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")", s->name, seed);
+		ladder_write_picture(l, title, picture_formats[i], path, err);
+		g_free(title);
+		g_free(path);
+		g_free(name);
+	}
 	world_write_status(w, o->status);
 	world_write_access_log(w, o->access);
 	metrics_result(m, &o->metrics);
@@ -212,6 +235,10 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	ladder_free(l);
 	pcap_writer_free(pw);
 	world_free(w);
+	if (err != NULL && *err != NULL) {
+		run_out_free(o);
+		return false;
+	}
 	return true;
 }
 
@@ -306,6 +333,7 @@ struct run_opts {
 	const char *model;               /* NULL: the scenario's; "all"; or a model name */
 	gint reps, jobs;
 	bool print;                      /* print the ladder (the demo) */
+	unsigned formats;                /* ladder pictures: bits of picture_formats */
 };
 
 /* `ossim run` and the demo: files of replication 0 on the first model, metrics of every model
@@ -371,7 +399,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 		scenario_free(s);
 		return EXIT_BAD_INPUT;
 	}
-	if (!run_scenario(&per[first], seed, &o, &err)) {
+	if (!run_scenario(&per[first], seed, &o, opt->dir, opt->formats, &err)) {
 		fprintf(stderr, "%s\n", err->message);
 		g_error_free(err);
 		for (size_t i = 0; i < n_models; i++)
@@ -443,8 +471,10 @@ static int run_main(const char *path, const struct run_opts *opt)
 		printf("%s: %s on %s, seed %" G_GUINT64_FORMAT ", %d replication%s\n%s", path,
 		       s->name, n_models > 1 ? "every model" : models[first]->name, seed, opt->reps,
 		       opt->reps > 1 ? "s" : "", table->str);
-		printf("wrote %s/: ladder.txt, messages.txt, capture.pcap, sip-phone-status.txt, "
-		       "access-information.txt, run.log, metrics.json, metrics.csv\n", opt->dir);
+		printf("wrote %s/: ladder.txt%s%s%s, messages.txt, capture.pcap, "
+		       "sip-phone-status.txt, access-information.txt, run.log, metrics.json, "
+		       "metrics.csv\n", opt->dir, opt->formats & 1u ? ", ladder.svg" : "",
+		       opt->formats & 2u ? ", ladder.png" : "", opt->formats & 4u ? ", ladder.pdf" : "");
 	}
 	if (o.log->len > 0)
 		fprintf(stderr, "%s: script actions that did not apply:\n%s", path, o.log->str);
@@ -465,9 +495,36 @@ static int run_main(const char *path, const struct run_opts *opt)
 	return ok ? EXIT_SUCCESS : EXIT_BAD_INPUT;
 }
 
+/* Parses --format (NULL: every picture format) into bits of picture_formats. */
+static bool parse_formats(const char *list, unsigned *bits)
+{
+	char **parts;
+	bool ok = true;
+
+	*bits = 0;
+	if (list == NULL) {
+		*bits = (1u << G_N_ELEMENTS(picture_formats)) - 1;
+		return true;
+	}
+	if (strcmp(list, "none") == 0)
+		return true;
+	parts = g_strsplit(list, ",", -1);
+	for (char **p = parts; *p != NULL && ok; p++) {
+		size_t i = 0;
+
+		while (i < G_N_ELEMENTS(picture_formats) && strcmp(*p, picture_formats[i]) != 0)
+			i++;
+		ok = i < G_N_ELEMENTS(picture_formats);
+		if (ok)
+			*bits |= 1u << i;
+	}
+	g_strfreev(parts);
+	return ok && *bits != 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	gchar *dir = NULL, *model = NULL;
+	gchar *dir = NULL, *model = NULL, *format = NULL;
 	gint64 seed = -1;
 	gint reps = 1, jobs = 1;
 	GError *err = NULL;
@@ -481,6 +538,9 @@ static int cmd_run(int argc, char **argv)
 		  "random numbers)", "NAME|all" },
 		{ "replications", 'r', 0, G_OPTION_ARG_INT, &reps,
 		  "Independent replications for the metrics (default 1)", "R" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		  "Ladder pictures to draw: a comma list of svg, png, pdf, or none (default "
+		  "svg,png,pdf; long ladders give paged PNGs ladder-2.png ...)", "LIST" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Replications run at once on threads (default 1; results do not depend on it)",
 		  "J" },
@@ -489,6 +549,7 @@ static int cmd_run(int argc, char **argv)
 	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
 	struct run_opts opt;
 	const char *bad = NULL;
+	unsigned formats = 0;
 	int rc;
 
 	g_option_context_set_summary(ctx,
@@ -509,19 +570,23 @@ static int cmd_run(int argc, char **argv)
 		bad = "--replications must be 1 to 100000";
 	else if (jobs < 1 || jobs > 256)
 		bad = "--jobs must be 1 to 256";
+	else if (!parse_formats(format, &formats))
+		bad = "--format takes a comma list of svg, png, pdf, or none";
 	if (bad != NULL) {
 		fprintf(stderr, "ossim run: %s\n", bad);
 		g_clear_error(&err);
 		g_option_context_free(ctx);
 		g_free(dir);
 		g_free(model);
+		g_free(format);
 		return EXIT_BAD_INPUT;
 	}
 	g_option_context_free(ctx);
-	opt = (struct run_opts){ dir ? dir : "ossim-out", seed, model, reps, jobs, false };
+	opt = (struct run_opts){ dir ? dir : "ossim-out", seed, model, reps, jobs, false, formats };
 	rc = run_main(argv[1], &opt);
 	g_free(dir);
 	g_free(model);
+	g_free(format);
 	return rc;
 }
 
@@ -537,7 +602,7 @@ static int check_one(const char *path, const char *golden, bool update)
 
 	if (s == NULL)
 		return EXIT_BAD_INPUT;
-	if (!run_scenario(s, s->seed, &o, &err)) {
+	if (!run_scenario(s, s->seed, &o, NULL, 0, &err)) {
 		fprintf(stderr, "%s\n", err->message);
 		g_error_free(err);
 		scenario_free(s);
@@ -618,7 +683,7 @@ static int cmd_check(int argc, char **argv)
 static int cmd_demo(void)
 {
 	char *path = osmodel_data_path("scenarios/demo.xml");
-	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true };
+	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true, 7u };
 	int rc = run_main(path, &opt);
 
 	g_free(path);

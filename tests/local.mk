@@ -159,3 +159,10 @@ tests_check_pcap_CFLAGS = $(TEST_CFLAGS)
 tests_check_pcap_LDADD = $(TEST_LIBS)
 CLEANFILES += tests/check_pcap.pcap
 
+# output/ladder_gv.c: the ladder as SVG, PNG (paged) and PDF through Graphviz
+check_PROGRAMS += tests/check_ladder_gv
+TESTS += tests/check_ladder_gv
+tests_check_ladder_gv_SOURCES = tests/check_ladder_gv.c
+tests_check_ladder_gv_CFLAGS = $(TEST_CFLAGS)
+tests_check_ladder_gv_LDADD = $(TEST_LIBS)
+CLEANFILES += tests/check_ladder_gv.*.svg tests/check_ladder_gv.*.png tests/check_ladder_gv.*.pdf
