@@ -420,7 +420,7 @@ static void gv_draw_two_lanes(struct gv_draw *d, const struct ladder_row *r, siz
 {
 	double x0 = d->x[r->from], x1 = d->x[r->to], dir = x1 > x0 ? 1.0 : -1.0;
 	const char *color = r->failure ? GV_FAILURE : NULL;
-	size_t a, b;
+	size_t a = r->from, b = r->to;   /* for -Wmaybe-uninitialized (-O2) */
 	char *label;
 	Agnode_t *t;
 	Agedge_t *e;
