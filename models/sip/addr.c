@@ -29,9 +29,16 @@ int sip_addr_parse(struct sip_addr *addr, struct sip_pl pl, unsigned flags, cons
 
 	if (!addr || !pl.p)
 		return EINVAL;
-	memset(addr, 0, sizeof(*addr));
 	sip_chr_trim(&p, &e);
+	/* field by field, not memset (see sip_uri_clear) */
 	addr->raw = (struct sip_pl){ p, (size_t)(e - p) };
+	addr->dname = SIP_PL_NULL;
+	addr->quoted = false;
+	addr->angle = false;
+	addr->wildcard = false;
+	sip_uri_clear(&addr->uri, SIP_PL_NULL);
+	addr->params = SIP_PL_NULL;
+	addr->tag = SIP_PL_NULL;
 	if (p == e)
 		return bad(why, "empty address");
 	if ((flags & SIP_ADDR_CONTACT) && e - p == 1 && *p == '*') {

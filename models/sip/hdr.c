@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "models/sip/chr.h"
 #include "models/sip/msg.h"
 
 struct hdr_info {
@@ -116,50 +117,92 @@ static const enum sip_hdr compact_table[26] = {
 	['y' - 'a'] = SIP_HDR_IDENTITY,
 };
 
-/* Compares a slice with a table name, ASCII case-insensitively (header names, RFC 3261 7.3.1). */
-static bool name_eq(struct sip_pl name, const char *s)
-{
-	size_t i;
+/* The long names by hash: the slot hdr_hash(name) holds the lower-case name that hashes there
+ * (NUL-padded, so that it reads a word at a time), its length and its id; other slots are empty
+ * (length 0). One load of a slot gives all that the compare needs, so a lookup is a hash, one
+ * load and a few word compares, not a chain of table loads (the parser looks up every header
+ * line, and that chain was the longest wait in a parse). Generated from hdr_table for hdr_hash
+ * below; check_sipmsg's round trip of every name keeps the two in step (a name added to
+ * hdr_table must be added here, or its lookup fails the test). */
+struct hdr_key {
+	char lname[24];
+	uint8_t len;
+	uint8_t id;     /* enum sip_hdr */
+};
 
-	/* builders write the canonical spelling: one memcmp settles the common case */
-	if (memcmp(name.p, s, name.l) == 0)
-		return true;
-	/* the caller checked the length; table names hold only letters and '-', so octets that
-	 * differ must be one letter in two cases */
-	for (i = 0; i < name.l; i++) {
-		char a = name.p[i];
-		char b = s[i];
+#define KEY(lname, id) { lname, sizeof(lname) - 1, id }
 
-		if (a != b && ((a | 0x20) != (b | 0x20) || (unsigned)((b | 0x20) - 'a') > 25u))
-			return false;
-	}
-	return true;
-}
-
-/* Perfect hash of the long names: slot of hdr_hash(name) -> enum value (0 = none). Generated
- * from hdr_table for hdr_hash below; check_sipmsg's round trip of every name keeps the two in
- * step (a name added to the table must be added here, or its lookup fails the test). */
-static const uint8_t hash_slots[256] = {
-	 0,  0,  0,  0,  0,  0,  0,  0, 48,  0,  0,  0,  0,  0, 36,  0,
-	50, 35, 60,  0,  0, 64,  0,  0,  0,  0,  0, 23,  0,  0,  0,  1,
-	 0,  0,  0,  0,  0,  0,  0,  0, 22,  0,  7,  0,  0,  0, 44,  0,
-	 0,  0,  0,  0,  0,  0,  0,  0,  0,  0, 53,  0, 40, 12,  0,  0,
-	 0,  0,  0,  0,  0, 10, 31,  0,  0,  0,  0,  0,  0,  0, 46, 54,
-	33,  0,  0,  0,  0,  2, 24, 34,  0,  0,  0, 19,  0,  0,  0,  0,
-	 0,  0,  0,  0,  0,  0, 30, 28,  5, 11,  0,  0,  0,  0,  0,  0,
-	 0,  0,  0, 57,  0,  0,  0,  0, 21,  0,  0,  0,  6,  0,  0,  0,
-	 0,  0,  0,  0, 42,  0,  0, 63,  0,  0,  0,  0,  0,  0,  0, 17,
-	 0,  0,  0, 20,  4,  0, 59,  0,  0, 45,  9, 51,  0,  0,  0,  0,
-	 0,  0,  0, 15,  0,  0,  0,  0,  0, 49,  0,  0,  0, 62,  0,  0,
-	 0,  0,  0, 16,  0,  0,  0, 41,  0,  0,  0,  0, 18,  0, 61, 29,
-	 0,  0,  0,  0,  0,  0,  0,  0, 39,  0,  0,  3, 13,  0,  0,  0,
-	 0,  0, 27,  0,  0,  0,  0,  0,  0,  0, 14,  8, 32,  0,  0,  0,
-	 0, 37, 55, 43, 26, 56,  0,  0,  0,  0, 47,  0, 66,  0, 58,  0,
-	 0,  0,  0,  0, 65,  0,  0, 25, 52,  0,  0,  0,  0,  0,  0, 38,
+static const struct hdr_key hdr_keys[256] = {
+	[  8] = KEY("request-disposition", SIP_HDR_REQUEST_DISPOSITION),
+	[ 14] = KEY("privacy", SIP_HDR_PRIVACY),
+	[ 16] = KEY("retry-after", SIP_HDR_RETRY_AFTER),
+	[ 17] = KEY("priority", SIP_HDR_PRIORITY),
+	[ 18] = KEY("timestamp", SIP_HDR_TIMESTAMP),
+	[ 21] = KEY("via", SIP_HDR_VIA),
+	[ 27] = KEY("expires", SIP_HDR_EXPIRES),
+	[ 31] = KEY("accept", SIP_HDR_ACCEPT),
+	[ 40] = KEY("event", SIP_HDR_EVENT),
+	[ 42] = KEY("allow-events", SIP_HDR_ALLOW_EVENTS),
+	[ 46] = KEY("referred-by", SIP_HDR_REFERRED_BY),
+	[ 58] = KEY("server", SIP_HDR_SERVER),
+	[ 60] = KEY("rack", SIP_HDR_RACK),
+	[ 61] = KEY("contact", SIP_HDR_CONTACT),
+	[ 69] = KEY("call-id", SIP_HDR_CALL_ID),
+	[ 70] = KEY("min-se", SIP_HDR_MIN_SE),
+	[ 78] = KEY("replaces", SIP_HDR_REPLACES),
+	[ 79] = KEY("session-expires", SIP_HDR_SESSION_EXPIRES),
+	[ 80] = KEY("p-asserted-identity", SIP_HDR_P_ASSERTED_IDENTITY),
+	[ 85] = KEY("accept-contact", SIP_HDR_ACCEPT_CONTACT),
+	[ 86] = KEY("from", SIP_HDR_FROM),
+	[ 87] = KEY("p-preferred-identity", SIP_HDR_P_PREFERRED_IDENTITY),
+	[ 91] = KEY("date", SIP_HDR_DATE),
+	[102] = KEY("min-expires", SIP_HDR_MIN_EXPIRES),
+	[103] = KEY("max-forwards", SIP_HDR_MAX_FORWARDS),
+	[104] = KEY("alert-info", SIP_HDR_ALERT_INFO),
+	[105] = KEY("call-info", SIP_HDR_CALL_INFO),
+	[115] = KEY("subject", SIP_HDR_SUBJECT),
+	[120] = KEY("error-info", SIP_HDR_ERROR_INFO),
+	[124] = KEY("allow", SIP_HDR_ALLOW),
+	[132] = KEY("record-route", SIP_HDR_RECORD_ROUTE),
+	[135] = KEY("user-agent", SIP_HDR_USER_AGENT),
+	[143] = KEY("content-type", SIP_HDR_CONTENT_TYPE),
+	[147] = KEY("diversion", SIP_HDR_DIVERSION),
+	[148] = KEY("accept-language", SIP_HDR_ACCEPT_LANGUAGE),
+	[150] = KEY("supported", SIP_HDR_SUPPORTED),
+	[153] = KEY("reject-contact", SIP_HDR_REJECT_CONTACT),
+	[154] = KEY("authorization", SIP_HDR_AUTHORIZATION),
+	[155] = KEY("route", SIP_HDR_ROUTE),
+	[163] = KEY("content-language", SIP_HDR_CONTENT_LANGUAGE),
+	[169] = KEY("require", SIP_HDR_REQUIRE),
+	[173] = KEY("unsupported", SIP_HDR_UNSUPPORTED),
+	[179] = KEY("content-length", SIP_HDR_CONTENT_LENGTH),
+	[183] = KEY("reason", SIP_HDR_REASON),
+	[188] = KEY("cseq", SIP_HDR_CSEQ),
+	[190] = KEY("to", SIP_HDR_TO),
+	[191] = KEY("mime-version", SIP_HDR_MIME_VERSION),
+	[200] = KEY("proxy-require", SIP_HDR_PROXY_REQUIRE),
+	[203] = KEY("accept-encoding", SIP_HDR_ACCEPT_ENCODING),
+	[204] = KEY("content-disposition", SIP_HDR_CONTENT_DISPOSITION),
+	[210] = KEY("in-reply-to", SIP_HDR_IN_REPLY_TO),
+	[218] = KEY("content-encoding", SIP_HDR_CONTENT_ENCODING),
+	[219] = KEY("authentication-info", SIP_HDR_AUTHENTICATION_INFO),
+	[220] = KEY("organization", SIP_HDR_ORGANIZATION),
+	[225] = KEY("proxy-authenticate", SIP_HDR_PROXY_AUTHENTICATE),
+	[226] = KEY("sip-etag", SIP_HDR_SIP_ETAG),
+	[227] = KEY("refer-to", SIP_HDR_REFER_TO),
+	[228] = KEY("identity-info", SIP_HDR_IDENTITY_INFO),
+	[229] = KEY("sip-if-match", SIP_HDR_SIP_IF_MATCH),
+	[234] = KEY("reply-to", SIP_HDR_REPLY_TO),
+	[236] = KEY("www-authenticate", SIP_HDR_WWW_AUTHENTICATE),
+	[238] = KEY("subscription-state", SIP_HDR_SUBSCRIPTION_STATE),
+	[244] = KEY("warning", SIP_HDR_WARNING),
+	[247] = KEY("identity", SIP_HDR_IDENTITY),
+	[248] = KEY("rseq", SIP_HDR_RSEQ),
+	[255] = KEY("proxy-authorization", SIP_HDR_PROXY_AUTHORIZATION),
 };
 
 /* (7 len + 4 first + 31 last + middle octet) mod 256, letters folded to lower case. */
-static unsigned hdr_hash(const char *p, size_t len)
+static inline unsigned hdr_hash(const char *p, size_t len)
 {
 	return (unsigned)(len * 7 + (unsigned)((unsigned char)p[0] | 0x20) * 4 +
 			  (unsigned)((unsigned char)p[len - 1] | 0x20) * 31 +
@@ -168,19 +211,20 @@ static unsigned hdr_hash(const char *p, size_t len)
 
 enum sip_hdr sip_hdr_lookup(struct sip_pl name)
 {
+	const struct hdr_key *k;
 	int c;
-	int i;
 
-	if (!name.p || name.l == 0)
-		return SIP_HDR_OTHER;
-	c = name.p[0] | 0x20;
-	if (c < 'a' || c > 'z')
-		return SIP_HDR_OTHER;
-	if (name.l == 1)
-		return compact_table[c - 'a'];
-	i = hash_slots[hdr_hash(name.p, name.l)];
-	if (i && hdr_table[i].len == name.l && name_eq(name, hdr_table[i].name))
-		return (enum sip_hdr)i;
+	if (name.l < 2 || !name.p) {
+		if (name.l == 0 || !name.p)
+			return SIP_HDR_OTHER;
+		c = name.p[0] | 0x20;
+		return c >= 'a' && c <= 'z' ? compact_table[c - 'a'] : SIP_HDR_OTHER;
+	}
+	/* header names compare ASCII case-insensitively (RFC 3261 7.3.1); the key holds only
+	 * letters and '-', as sip_chr_caseeq_name wants */
+	k = &hdr_keys[hdr_hash(name.p, name.l)];
+	if (k->len == name.l && sip_chr_caseeq_name(name.p, k->lname, name.l))
+		return (enum sip_hdr)k->id;
 	return SIP_HDR_OTHER;
 }
 
@@ -205,22 +249,29 @@ bool sip_hdr_is_list(enum sip_hdr id)
 	return hdr_table[id].list;
 }
 
-static const char *const method_names[SIP_METHOD_COUNT_] = {
-	[SIP_METHOD_OTHER] = "",
-	[SIP_METHOD_INVITE] = "INVITE",
-	[SIP_METHOD_ACK] = "ACK",
-	[SIP_METHOD_BYE] = "BYE",
-	[SIP_METHOD_CANCEL] = "CANCEL",
-	[SIP_METHOD_REGISTER] = "REGISTER",
-	[SIP_METHOD_OPTIONS] = "OPTIONS",
-	[SIP_METHOD_INFO] = "INFO",
-	[SIP_METHOD_UPDATE] = "UPDATE",
-	[SIP_METHOD_PRACK] = "PRACK",
-	[SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
-	[SIP_METHOD_NOTIFY] = "NOTIFY",
-	[SIP_METHOD_REFER] = "REFER",
-	[SIP_METHOD_MESSAGE] = "MESSAGE",
-	[SIP_METHOD_PUBLISH] = "PUBLISH",
+struct method_info {
+	const char *name;
+	size_t len;     /* strlen(name) */
+};
+
+#define METHOD(name) { name, sizeof(name) - 1 }
+
+static const struct method_info method_table[SIP_METHOD_COUNT_] = {
+	[SIP_METHOD_OTHER] = METHOD(""),
+	[SIP_METHOD_INVITE] = METHOD("INVITE"),
+	[SIP_METHOD_ACK] = METHOD("ACK"),
+	[SIP_METHOD_BYE] = METHOD("BYE"),
+	[SIP_METHOD_CANCEL] = METHOD("CANCEL"),
+	[SIP_METHOD_REGISTER] = METHOD("REGISTER"),
+	[SIP_METHOD_OPTIONS] = METHOD("OPTIONS"),
+	[SIP_METHOD_INFO] = METHOD("INFO"),
+	[SIP_METHOD_UPDATE] = METHOD("UPDATE"),
+	[SIP_METHOD_PRACK] = METHOD("PRACK"),
+	[SIP_METHOD_SUBSCRIBE] = METHOD("SUBSCRIBE"),
+	[SIP_METHOD_NOTIFY] = METHOD("NOTIFY"),
+	[SIP_METHOD_REFER] = METHOD("REFER"),
+	[SIP_METHOD_MESSAGE] = METHOD("MESSAGE"),
+	[SIP_METHOD_PUBLISH] = METHOD("PUBLISH"),
 };
 
 enum sip_method sip_method_lookup(struct sip_pl token)
@@ -230,8 +281,12 @@ enum sip_method sip_method_lookup(struct sip_pl token)
 	if (!token.p || token.l < 3)
 		return SIP_METHOD_OTHER;
 	for (i = 1; i < SIP_METHOD_COUNT_; i++) {
-		/* RFC 3261 7.1: the method is case-sensitive */
-		if (method_names[i][0] == token.p[0] && sip_pl_eq_str(token, method_names[i]))
+		const struct method_info *m = &method_table[i];
+
+		/* RFC 3261 7.1: the method is case-sensitive. Length and first letter tell the
+		 * known methods apart, so at most one memcmp runs. */
+		if (m->len == token.l && m->name[0] == token.p[0] &&
+		    memcmp(m->name, token.p, token.l) == 0)
 			return (enum sip_method)i;
 	}
 	return SIP_METHOD_OTHER;
@@ -241,5 +296,5 @@ const char *sip_method_name(enum sip_method m)
 {
 	if ((int)m < 0 || m >= SIP_METHOD_COUNT_)
 		return "";
-	return method_names[m];
+	return method_table[m].name;
 }

@@ -140,18 +140,6 @@ static inline struct sip_pl trimmed(const char *p, const char *e)
 	return (struct sip_pl){ p, (size_t)(e - p) };
 }
 
-/* sip_chr_span for a single-bit class, four octets per branch: header names and Call-IDs are
- * long runs of one class, and a branch per octet was the parser's hottest loop. */
-static inline const char *span_run(const char *p, const char *e, unsigned bit)
-{
-	const uint16_t *c = sip_chr_class;
-
-	while (e - p >= 4 && (c[(unsigned char)p[0]] & c[(unsigned char)p[1]] &
-			      c[(unsigned char)p[2]] & c[(unsigned char)p[3]] & bit))
-		p += 4;
-	return sip_chr_span(p, e, bit);
-}
-
 /* ---------------------------------------------------------------- header checks */
 
 /* Short name for reasons: the long name of a known header, else the name as written. */
@@ -297,14 +285,14 @@ static int elem_media(struct sip_msg *msg, struct sip_pl v, const char **why)
 	const char *q;
 
 	(void)msg;
-	q = sip_chr_span(p, e, SIP_CHR_TOKEN);
+	q = sip_chr_span4(p, e, SIP_CHR_TOKEN);
 	if (q == p)
 		goto bad;
 	p = sip_chr_skip_ws(q, e);
 	if (p >= e || *p != '/')
 		goto bad;
 	p = sip_chr_skip_ws(p + 1, e);
-	q = sip_chr_span(p, e, SIP_CHR_TOKEN);
+	q = sip_chr_span4(p, e, SIP_CHR_TOKEN);
 	if (q == p || sip_chr_params(q, e))
 		goto bad;
 	return 0;
@@ -341,13 +329,13 @@ static int check_callid(struct sip_pl v, const char **why)
 {
 	const char *p = v.p;
 	const char *e = v.p + v.l;
-	const char *q = span_run(p, e, SIP_CHR_WORD);
+	const char *q = sip_chr_span8(p, e, SIP_CHR_WORD);
 
 	if (q == p)
 		goto bad;
 	if (q < e && *q == '@') {
 		p = q + 1;
-		q = span_run(p, e, SIP_CHR_WORD);
+		q = sip_chr_span8(p, e, SIP_CHR_WORD);
 		if (q == p)
 			goto bad;
 	}
@@ -363,12 +351,13 @@ static int check_cseq(struct sip_msg *msg, struct sip_pl v, const char **why)
 {
 	const char *p = v.p;
 	const char *e = v.p + v.l;
-	const char *q = sip_chr_span(p, e, SIP_CHR_DIGIT);
-	const char *m;
 	uint64_t n;
+	const char *q = sip_chr_digits(p, e, 0x7fffffffu, &n);
+	const char *m;
 
-	if (q == p || sip_chr_uint(p, q, 0x7fffffffu, &n)) {
-		*why = q == p ? "no sequence number" : "sequence number is not below 2^31";
+	if (!q) {
+		*why = p < e && sip_chr_digit(*p) ? "sequence number is not below 2^31"
+						  : "no sequence number";
 		return EBADMSG;
 	}
 	m = sip_chr_skip_ws(q, e);
@@ -376,7 +365,7 @@ static int check_cseq(struct sip_msg *msg, struct sip_pl v, const char **why)
 		*why = "no method after the sequence number";
 		return EBADMSG;
 	}
-	q = sip_chr_span(m, e, SIP_CHR_TOKEN);
+	q = sip_chr_span4(m, e, SIP_CHR_TOKEN);
 	if (q != e) {
 		*why = "method is not a token";
 		return EBADMSG;
@@ -544,6 +533,13 @@ static int check_hdr(struct sip_msg *msg, const struct hdr_line *h, const char *
 
 /* ---------------------------------------------------------------- start line */
 
+/* True when the 4 octets at p are "SIP/" in any case: strncasecmp without the call (only 'S'
+ * and 's' give 's' with the case bit 0x20 set, and so on). */
+static inline bool starts_sip_slash(const char *p)
+{
+	return (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' && p[3] == '/';
+}
+
 /* SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT ("SIP" case-insensitive, RFC 3261 7.1) */
 static bool version_ok(struct sip_pl v)
 {
@@ -551,7 +547,7 @@ static bool version_ok(struct sip_pl v)
 	const char *e = v.p + v.l;
 	const char *q;
 
-	if (v.l < 7 || strncasecmp(v.p, "SIP/", 4) != 0)
+	if (v.l < 7 || !starts_sip_slash(v.p))
 		return false;
 	q = sip_chr_span(p, e, SIP_CHR_DIGIT);
 	if (q == p || q >= e || *q != '.')
@@ -606,17 +602,20 @@ static void parse_request_line(struct sip_msg *msg, const char *p, const char *e
 		why = "bad SIP version";
 		goto bad;
 	}
-	if (u.p[0] == '<') {
-		/* RFC 4475 3.1.2.7 */
-		why = "Request-URI enclosed in <>";
-		goto bad;
-	}
-	if (memchr(u.p, ' ', u.l) || memchr(u.p, '\t', u.l)) {
-		/* RFC 4475 3.1.2.8 */
-		why = "whitespace in the Request-URI";
-		goto bad;
-	}
+	/* No URI holds '<', SP or HTAB (no character class of a URI has them), so these two
+	 * faults are looked for only when the URI does not parse: the reason is the same as with
+	 * the checks first, and a good URI is not scanned twice more. */
 	if (sip_uri_decode(&msg->ruri, u)) {
+		if (u.p[0] == '<') {
+			/* RFC 4475 3.1.2.7 */
+			why = "Request-URI enclosed in <>";
+			goto bad;
+		}
+		if (memchr(u.p, ' ', u.l) || memchr(u.p, '\t', u.l)) {
+			/* RFC 4475 3.1.2.8 */
+			why = "whitespace in the Request-URI";
+			goto bad;
+		}
 		fail(pe, EBADMSG, "bad Request-URI");
 		return;
 	}
@@ -670,8 +669,8 @@ static void parse_status_line(struct sip_msg *msg, const char *p, const char *e,
 
 /* ---------------------------------------------------------------- parse */
 
-/* Appends a header line; false when there are too many. */
-static bool add_line(struct sip_msg *msg, struct sip_pl name, struct sip_pl value)
+/* Appends a header line (id: what sip_hdr_lookup says of name); false when there are too many. */
+static bool add_line(struct sip_msg *msg, struct sip_pl name, enum sip_hdr id, struct sip_pl value)
 {
 	struct hdr_line *h;
 
@@ -689,7 +688,7 @@ static bool add_line(struct sip_msg *msg, struct sip_pl name, struct sip_pl valu
 	h = &msg->hdrs[msg->nhdr];
 	h->name = name;
 	h->value = value;
-	h->id = sip_hdr_lookup(name);
+	h->id = id;
 	msg->nhdr++;
 	if (!first_line(msg, h->id)) {
 		msg->seen[h->id >> 6] |= (uint64_t)1 << (h->id & 63);
@@ -773,6 +772,7 @@ static const char *split_headers(struct sip_msg *msg, const char *p, const char 
 	while (p < e) {
 		const char *le;
 		const char *q;
+		struct sip_pl name;
 		bool bad;
 
 		if (e - p >= 2 && p[0] == '\r' && p[1] == '\n')
@@ -787,27 +787,24 @@ static const char *split_headers(struct sip_msg *msg, const char *p, const char 
 			return NULL;
 		}
 		/* header = field-name HCOLON value; HCOLON = *( SP / HTAB ) ":" SWS */
-		q = span_run(p, le, SIP_CHR_TOKEN);
+		q = sip_chr_span4(p, le, SIP_CHR_TOKEN);
 		if (q == p) {
 			fail(pe, EBADMSG, "malformed header line");
 			return NULL;
 		}
-		{
-			struct sip_pl name = { p, (size_t)(q - p) };
-
-			while (q < le && (*q == ' ' || *q == '\t'))
-				q++;
-			if (q >= le || *q != ':') {
-				fail(pe, EBADMSG, "malformed header line (no colon after the name)");
-				return NULL;
-			}
-			if (!add_line(msg, name, trimmed(q + 1, le))) {
-				fail(pe, EBADMSG, "too many header lines (more than %d)",
-				     SIP_MSG_MAX_HEADERS);
-				return NULL;
-			}
-			check_line(msg, msg->nhdr - 1, strict, hpe);
+		name = (struct sip_pl){ p, (size_t)(q - p) };
+		while (q < le && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= le || *q != ':') {
+			fail(pe, EBADMSG, "malformed header line (no colon after the name)");
+			return NULL;
 		}
+		if (!add_line(msg, name, sip_hdr_lookup(name), trimmed(q + 1, le))) {
+			fail(pe, EBADMSG, "too many header lines (more than %d)",
+			     SIP_MSG_MAX_HEADERS);
+			return NULL;
+		}
+		check_line(msg, msg->nhdr - 1, strict, hpe);
 		p = le < e ? le + 2 : e;
 	}
 	return NULL;
@@ -856,7 +853,7 @@ static void put_reason(char *reason, size_t size, const char *why)
 int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *reason,
 		     size_t reasonsz)
 {
-	struct perr pe = { 0, "" };
+	struct perr pe;
 	struct perr hpe;
 	bool split_bad = false;
 	struct sip_msg *msg;
@@ -873,6 +870,9 @@ int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *r
 		return EINVAL;
 	}
 	*msgp = NULL;
+	/* err and an empty why, not all 128 octets of why: fail() writes it whole */
+	pe.err = 0;
+	pe.why[0] = '\0';
 	data = g_bytes_get_data(buf, &len);
 	if (!data || len == 0) {
 		put_reason(reason, reasonsz, "empty message");
@@ -934,7 +934,7 @@ int sip_msg_parse_ex(struct sip_msg **msgp, GBytes *buf, unsigned flags, char *r
 	msg->seen[0] = 0;
 	msg->seen[1] = 0;
 
-	if (le - p >= 4 && strncasecmp(p, "SIP/", 4) == 0)
+	if (le - p >= 4 && starts_sip_slash(p))
 		parse_status_line(msg, p, le, &pe);
 	else
 		parse_request_line(msg, p, le, &pe);
