@@ -431,19 +431,6 @@ static void ladder_on_send(struct ladder *l, int64_t time, const struct sim_net_
 	g_hash_table_insert(l->by_packet, &r->pub.packet, r);
 }
 
-/* True when REASON is a forward hook's (a middlebox's), not one of the network's own. */
-static bool ladder_hook_drop(const char *reason)
-{
-	static const char *const own[] = {
-		"no route", "port unreachable", "connection closed", "connection reset",
-	};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
-		if (strcmp(reason, own[i]) == 0)
-			return false;
-	return true;
-}
-
 /* DELIVER or DROP (REASON non-NULL): where the datagram of P went. */
 static void ladder_on_end(struct ladder *l, const struct sim_net_packet *p, const char *reason)
 {
@@ -455,7 +442,7 @@ static void ladder_on_end(struct ladder *l, const struct sim_net_packet *p, cons
 	if (reason != NULL && strcmp(reason, "loss") == 0) {
 		/* Lost on the sender's link: it died on its way to where it was sent. */
 		r->to = r->sent_to;
-	} else if (reason != NULL && r->crossed != LANE_NONE && ladder_hook_drop(reason)) {
+	} else if (reason != NULL && r->crossed != LANE_NONE && p->hook_dropped) {
 		/* A middlebox on the path stopped it (its CROSS note came first): the arrow
 		   ends there. */
 		r->to = r->crossed;

@@ -9,8 +9,7 @@
  *   (the DELIVER host), or, when dropped, to the lane where it died (the DROP's destination host;
  *   for link loss the SEND's destination) with the drop reason kept. A datagram that crossed a
  *   NAT (SIM_NOTE_CROSS with its id) remembers the NAT's lane; one that a middlebox dropped
- *   (a CROSS note, then a drop whose reason is not one of the network's own) ends at the
- *   middlebox's lane.
+ *   (a CROSS note, then a drop by the network's forward hook) ends at the middlebox's lane.
  * - a note: an action on one lane, a TDM signal between two lanes, media starting or stopping
  *   between two lanes.
  * Labels never hold volatile values (branch, tag, Call-ID, nonce), so a golden ladder is stable:

@@ -69,15 +69,19 @@ static const struct {
 	[M_TXN_TIMEOUT] = { "txn.timeouts", "SIP transactions timed out (B, F, H)" },
 };
 
-/* Causes as the trace payloads name them, and where they count. */
-static const struct {
+/* A cause as the trace payloads name it, and the metric it counts in. */
+struct metrics_cause {
 	const char *cause;
 	int metric;
-} reg_causes[] = {
+};
+
+static const struct metrics_cause reg_causes[] = {
 	{ "auth", M_REG_F_AUTH }, { "telno", M_REG_F_TELNO }, { "white-list", M_REG_F_WL },
 	{ "licence", M_REG_F_LICENCE }, { "capacity", M_REG_F_CAPACITY },
 	{ "blocked", M_REG_F_BLOCKED },
-}, call_causes[] = {
+};
+
+static const struct metrics_cause call_causes[] = {
 	{ "busy", M_CALL_F_BUSY }, { "unreachable", M_CALL_F_UNREACHABLE },
 	{ "not found", M_CALL_F_NOT_FOUND }, { "mgi", M_CALL_F_MGI }, { "mps", M_CALL_F_MPS },
 	{ "nat", M_CALL_F_NAT }, { "timeout", M_CALL_F_TIMEOUT }, { "rejected", M_CALL_F_REJECTED },
@@ -116,11 +120,11 @@ struct metrics {
 };
 
 /* The metric of CAUSE in TABLE, or OTHER. */
-#define METRICS_CAUSE(table, cause, other) metrics_cause(table, G_N_ELEMENTS(table), cause, other)
-static int metrics_cause(const void *table, size_t n, const char *cause, int other)
+#define METRICS_CAUSE(table, cause, other) \
+	metrics_cause_find(table, G_N_ELEMENTS(table), cause, other)
+static int metrics_cause_find(const struct metrics_cause *t, size_t n, const char *cause,
+			      int other)
 {
-	const struct { const char *cause; int metric; } *t = table;
-
 	for (size_t i = 0; cause != NULL && i < n; i++)
 		if (strcmp(t[i].cause, cause) == 0)
 			return t[i].metric;

@@ -276,7 +276,7 @@ static void world_lanes_order(struct world *w, const struct officeserv_cfg *oc)
 				world_lane(w, oc->name);
 			first = false;
 		}
-	world_lane(w, oc->name);
+	world_lane(w, oc->name);   /* when no phone is on the server's side (a no-op otherwise) */
 	world_lane(w, oc->mps_name);
 	for (size_t n = 0; n < s->network.n_nats; n++) {
 		world_lane(w, s->network.nats[n].name);
@@ -303,6 +303,7 @@ struct world *world_new(const struct scenario *s, uint64_t seed, unsigned rep, G
 	size_t n_tdm = 0;
 	GPtrArray *hosts;        /* struct sim_host *, paired with host_lans */
 	GArray *host_lans;
+	struct sim_link *paths;          /* [lan a][lan b] */
 	char domain[16];
 
 	if (!world_supported(s, err))
@@ -400,15 +401,19 @@ struct world *world_new(const struct scenario *s, uint64_t seed, unsigned rep, G
 		g_assert(w->phones[i] != NULL);
 	}
 
-	/* One link per pair of hosts, from the LAN path between them. */
+	/* One link per pair of hosts, from the LAN path between them: the paths are worked out
+	   once per pair of LANs, not once per pair of hosts (hundreds of phones share a LAN). */
+	paths = g_new(struct sim_link, n->n_lans * n->n_lans);
+	for (size_t a = 0; a < n->n_lans; a++)
+		for (size_t b = 0; b < n->n_lans; b++)
+			paths[a * n->n_lans + b] = world_path(n, a, b);
 	for (guint i = 0; i < hosts->len; i++)
-		for (guint j = i + 1; j < hosts->len; j++) {
-			struct sim_link l = world_path(n, g_array_index(host_lans, size_t, i),
-						       g_array_index(host_lans, size_t, j));
-
+		for (guint j = i + 1; j < hosts->len; j++)
 			sim_net_set_link(w->net, g_ptr_array_index(hosts, i),
-					 g_ptr_array_index(hosts, j), &l);
-		}
+					 g_ptr_array_index(hosts, j),
+					 &paths[g_array_index(host_lans, size_t, i) * n->n_lans +
+						g_array_index(host_lans, size_t, j)]);
+	g_free(paths);
 	g_ptr_array_free(hosts, TRUE);
 	g_array_free(host_lans, TRUE);
 

@@ -421,6 +421,7 @@ static bool net_hook(struct sim_net *net, struct sim_net_packet *p, const char *
 	p->dst_host = net_host_name(net, p->dst.ip);
 	if (!pass && *reason == NULL)
 		*reason = "hook";
+	p->hook_dropped = !pass;
 	return pass;
 }
 

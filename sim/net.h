@@ -75,6 +75,7 @@ struct sim_net_packet {
 				    streams: "connection closed" (the receiver closed first),
 				    "connection reset"; or what a hook said ("nat: no binding"),
 				    "hook" when it said nothing */
+	bool hook_dropped;       /* DROP: the forward hook (a middlebox) dropped it */
 };
 
 /* Link characteristics between two hosts. */

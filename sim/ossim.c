@@ -173,8 +173,9 @@ static void run_metrics_cfg(const struct scenario *s, struct metrics_cfg *mc)
 	mc->duration_ns = s->duration_ns;
 }
 
-/* The ladder pictures `ossim run --format` can write. */
+/* The ladder pictures `ossim run --format` can write, and the bits of all of them. */
 static const char *const picture_formats[] = { "svg", "png", "pdf" };
+#define PICTURES_ALL ((1u << G_N_ELEMENTS(picture_formats)) - 1)
 
 /* Runs scenario S with SEED, replication 0, into O: the ladder, the messages, the DM views and
  * the metrics; and when DIR is given, the ladder pictures named in FORMATS (a bit per entry of
@@ -207,7 +208,6 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	o->log = g_string_new(world_action_log(w));
 	title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")", s->name, seed);
 	ladder_write_text(l, title, o->ladder);
-	g_free(title);
 	ladder_write_messages(l, o->messages);
 	if (dir != NULL && formats != 0 && g_mkdir_with_parents(dir, 0755) != 0)
 		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
@@ -220,12 +220,11 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 			continue;
 		name = g_strconcat("ladder.", picture_formats[i], NULL);
 		path = g_build_filename(dir, name, NULL);
-		title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")", s->name, seed);
 		ladder_write_picture(l, title, picture_formats[i], path, err);
-		g_free(title);
 		g_free(path);
 		g_free(name);
 	}
+	g_free(title);
 	world_write_status(w, o->status);
 	world_write_access_log(w, o->access);
 	metrics_result(m, &o->metrics);
@@ -341,21 +340,22 @@ struct run_opts {
 static int run_main(const char *path, const struct run_opts *opt)
 {
 	struct scenario *s = load_scenario(path);
-	const struct osmodel **models;
-	size_t n_models = 0;
-	struct scenario *per;            /* the scenario on each model */
-	struct metrics_run *runs;        /* [model][rep] */
-	struct metrics_summary *sum;
-	struct run_out o;
+	const struct osmodel **models = NULL;
+	size_t n_models = 0, reps = (size_t)opt->reps, first = SIZE_MAX;
+	struct scenario *per = NULL;     /* the scenario on each model */
+	char **misfit = NULL;            /* per model: why it cannot take the scenario, or NULL */
+	struct metrics_run *runs = NULL; /* [model][rep] */
+	struct metrics_summary *sum = NULL;
+	struct run_out o = { 0 };
 	GError *err = NULL;
 	GThreadPool *pool;
-	GString *table, *json, *csv;
+	GString *table = g_string_new(""), *json = g_string_new(""), *csv = g_string_new("");
+	GString *listed = g_string_new("ladder.txt");
 	uint64_t seed;
-	size_t first = SIZE_MAX;
-	bool ok;
+	bool ok = false;
 
 	if (s == NULL)
-		return EXIT_BAD_INPUT;
+		goto out;
 	seed = opt->seed >= 0 ? (uint64_t)opt->seed : s->seed;
 	models = g_new0(const struct osmodel *, s->models->n_models + 1);
 	if (opt->model == NULL) {
@@ -371,54 +371,40 @@ static int run_main(const char *path, const struct run_opts *opt)
 		fprintf(stderr, "ossim run: --os-model %s is not an OfficeServ model; expected all "
 			"or one of %s\n", opt->model, names);
 		g_free(names);
-		g_free(models);
-		scenario_free(s);
-		return EXIT_BAD_INPUT;
+		goto out;
 	}
 
 	/* The scenario on each model; the first that fits gives the files. */
 	per = g_new0(struct scenario, n_models);
-	sum = g_new0(struct metrics_summary, n_models);
+	misfit = g_new0(char *, n_models);
 	for (size_t i = 0; i < n_models; i++) {
 		per[i] = *s;
 		per[i].system.model = models[i];
 		if (!s->system.mps_channels_set)
 			per[i].system.mps_channels = models[i]->mps_channels;
-		sum[i].note = model_misfit(&per[i], models[i]);
-		if (sum[i].note == NULL && first == SIZE_MAX)
+		misfit[i] = model_misfit(&per[i], models[i]);
+		if (misfit[i] == NULL && first == SIZE_MAX)
 			first = i;
 	}
 	if (first == SIZE_MAX) {
 		fprintf(stderr, "%s: the scenario fits none of the models asked for: %s\n", path,
-			sum[0].note);
-		for (size_t i = 0; i < n_models; i++)
-			metrics_summary_clear(&sum[i]);
-		g_free(sum);
-		g_free(per);
-		g_free(models);
-		scenario_free(s);
-		return EXIT_BAD_INPUT;
+			misfit[0]);
+		goto out;
 	}
 	if (!run_scenario(&per[first], seed, &o, opt->dir, opt->formats, &err)) {
 		fprintf(stderr, "%s\n", err->message);
 		g_error_free(err);
-		for (size_t i = 0; i < n_models; i++)
-			metrics_summary_clear(&sum[i]);
-		g_free(sum);
-		g_free(per);
-		g_free(models);
-		scenario_free(s);
-		return EXIT_BAD_INPUT;
+		goto out;
 	}
 
 	/* Every other (model, replication) on the pool; each result has its own slot, so the
 	   figures do not depend on the number of jobs. */
-	runs = g_new0(struct metrics_run, n_models * (size_t)opt->reps);
+	runs = g_new0(struct metrics_run, n_models * reps);
+	runs[first * reps] = o.metrics;
+	memset(&o.metrics, 0, sizeof(o.metrics));
 	pool = g_thread_pool_new(rep_run, NULL, opt->jobs, TRUE, NULL);
-	for (size_t i = 0; i < n_models; i++) {
-		if (sum[i].note != NULL)
-			continue;
-		for (gint r = 0; r < opt->reps; r++) {
+	for (size_t i = 0; i < n_models; i++)
+		for (size_t r = 0; misfit[i] == NULL && r < reps; r++) {
 			struct rep_task *t;
 
 			if (i == first && r == 0)
@@ -427,70 +413,70 @@ static int run_main(const char *path, const struct run_opts *opt)
 			t->s = &per[i];
 			t->seed = seed;
 			t->rep = (unsigned)r;
-			t->out = &runs[i * (size_t)opt->reps + (size_t)r];
+			t->out = &runs[i * reps + r];
 			g_thread_pool_push(pool, t, NULL);
 		}
-	}
 	g_thread_pool_free(pool, FALSE, TRUE);
-	runs[first * (size_t)opt->reps] = o.metrics;
-	memset(&o.metrics, 0, sizeof(o.metrics));
+	sum = g_new0(struct metrics_summary, n_models);
 	for (size_t i = 0; i < n_models; i++) {
-		char *note = sum[i].note;
-
-		if (note == NULL)
-			metrics_summarise(&runs[i * (size_t)opt->reps], (size_t)opt->reps,
-					  models[i]->name, &sum[i]);
-		else {
-			sum[i].note = NULL;
-			metrics_summarise(NULL, 0, models[i]->name, &sum[i]);
-			sum[i].note = note;
-		}
+		metrics_summarise(misfit[i] ? NULL : &runs[i * reps], misfit[i] ? 0 : reps,
+				  models[i]->name, &sum[i]);
+		sum[i].note = g_steal_pointer(&misfit[i]);
 	}
-	table = g_string_new("");
-	json = g_string_new("");
-	csv = g_string_new("");
 	metrics_write_table(sum, n_models, table);
 	metrics_write_json(sum, n_models, s->name, seed, json);
 	metrics_write_csv(sum, n_models, csv);
 
-	ok = g_mkdir_with_parents(opt->dir, 0755) == 0;
-	if (!ok)
-		fprintf(stderr, "ossim: cannot create the output directory %s: %s\n", opt->dir,
-			g_strerror(errno));
-	ok = ok && write_file(opt->dir, "ladder.txt", o.ladder) &&
-	     write_file(opt->dir, "messages.txt", o.messages) &&
-	     write_file(opt->dir, "sip-phone-status.txt", o.status) &&
-	     write_file(opt->dir, "access-information.txt", o.access) &&
-	     write_file(opt->dir, "run.log", o.log) &&
-	     write_file(opt->dir, "capture.pcap", o.pcap) &&
-	     write_file(opt->dir, "metrics.json", json) &&
-	     write_file(opt->dir, "metrics.csv", csv);
-	if (ok && opt->print)
-		fputs(o.ladder->str, stdout);
-	if (ok) {
-		printf("%s: %s on %s, seed %" G_GUINT64_FORMAT ", %d replication%s\n%s", path,
-		       s->name, n_models > 1 ? "every model" : models[first]->name, seed, opt->reps,
-		       opt->reps > 1 ? "s" : "", table->str);
-		printf("wrote %s/: ladder.txt%s%s%s, messages.txt, capture.pcap, "
-		       "sip-phone-status.txt, access-information.txt, run.log, metrics.json, "
-		       "metrics.csv\n", opt->dir, opt->formats & 1u ? ", ladder.svg" : "",
-		       opt->formats & 2u ? ", ladder.png" : "", opt->formats & 4u ? ", ladder.pdf" : "");
+	{
+		const struct { const char *name; const GString *text; } files[] = {
+			{ "ladder.txt", o.ladder }, { "messages.txt", o.messages },
+			{ "capture.pcap", o.pcap }, { "sip-phone-status.txt", o.status },
+			{ "access-information.txt", o.access }, { "run.log", o.log },
+			{ "metrics.json", json }, { "metrics.csv", csv },
+		};
+
+		ok = g_mkdir_with_parents(opt->dir, 0755) == 0;
+		if (!ok)
+			fprintf(stderr, "ossim: cannot create the output directory %s: %s\n",
+				opt->dir, g_strerror(errno));
+		for (size_t i = 0; ok && i < G_N_ELEMENTS(files); i++)
+			ok = write_file(opt->dir, files[i].name, files[i].text);
+		/* The list for the user: the pictures (run_scenario drew them) after the ladder. */
+		for (size_t k = 0; k < G_N_ELEMENTS(picture_formats); k++)
+			if (opt->formats & (1u << k))
+				g_string_append_printf(listed, ", ladder.%s", picture_formats[k]);
+		for (size_t i = 1; i < G_N_ELEMENTS(files); i++)
+			g_string_append_printf(listed, ", %s", files[i].name);
 	}
-	if (o.log->len > 0)
+	if (ok) {
+		if (opt->print)
+			fputs(o.ladder->str, stdout);
+		printf("%s: %s on %s, seed %" G_GUINT64_FORMAT ", %zu replication%s\n%s", path,
+		       s->name, n_models > 1 ? "every model" : models[first]->name, seed, reps,
+		       reps > 1 ? "s" : "", table->str);
+		printf("wrote %s/: %s\n", opt->dir, listed->str);
+	}
+	if (o.log != NULL && o.log->len > 0)
 		fprintf(stderr, "%s: script actions that did not apply:\n%s", path, o.log->str);
 
-	for (size_t i = 0; i < n_models * (size_t)opt->reps; i++)
+out:
+	for (size_t i = 0; runs != NULL && i < n_models * reps; i++)
 		metrics_run_clear(&runs[i]);
-	for (size_t i = 0; i < n_models; i++)
+	for (size_t i = 0; sum != NULL && i < n_models; i++)
 		metrics_summary_clear(&sum[i]);
+	for (size_t i = 0; misfit != NULL && i < n_models; i++)
+		g_free(misfit[i]);
 	g_string_free(table, TRUE);
 	g_string_free(json, TRUE);
 	g_string_free(csv, TRUE);
+	g_string_free(listed, TRUE);
 	g_free(runs);
 	g_free(sum);
+	g_free(misfit);
 	g_free(per);
 	g_free(models);
-	run_out_free(&o);
+	if (o.ladder != NULL)
+		run_out_free(&o);
 	scenario_free(s);
 	return ok ? EXIT_SUCCESS : EXIT_BAD_INPUT;
 }
@@ -503,7 +489,7 @@ static bool parse_formats(const char *list, unsigned *bits)
 
 	*bits = 0;
 	if (list == NULL) {
-		*bits = (1u << G_N_ELEMENTS(picture_formats)) - 1;
+		*bits = PICTURES_ALL;
 		return true;
 	}
 	if (strcmp(list, "none") == 0)
@@ -683,7 +669,7 @@ static int cmd_check(int argc, char **argv)
 static int cmd_demo(void)
 {
 	char *path = osmodel_data_path("scenarios/demo.xml");
-	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true, 7u };
+	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true, PICTURES_ALL };
 	int rc = run_main(path, &opt);
 
 	g_free(path);

@@ -9,20 +9,10 @@
 # A mismatch prints "FAIL: ..." and a unified diff (golden file first, page second); refresh
 # the pages with `sh docs/embed-ladders.sh`. Run by `make check` with OSSIM and top_srcdir set;
 # writes only in a mktemp directory.
-set -u
 : "${OSSIM:=./ossim}"
 : "${top_srcdir:=.}"
-LC_ALL=C
-export LC_ALL
-OSSIM_DATADIR=$top_srcdir
-export OSSIM_DATADIR
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_docs.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+test_name=check_docs
+. "$top_srcdir/tests/testlib.sh"
 
 # The demo's ladder, run once on first use; prints its path (empty if the run failed).
 demo_ladder() {
@@ -144,5 +134,4 @@ done
 if [ "$nfeat" -gt 0 ]; then ok; else bad "no scenarios/features/*.xml found under $top_srcdir"; fi
 if [ -f "$index" ] && grep -q "](demo\\.md)" "$index"; then ok; else bad "docs/flows/README.md does not link demo.md"; fi
 
-echo "$pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

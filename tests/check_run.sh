@@ -4,51 +4,10 @@
 # readable diff; bad input (every file of tests/data/scenarios/bad, a missing file, bad options,
 # an action this version cannot simulate) exits 2 with FILE:LINE and leaves no output behind.
 # Run by `make check` with OSSIM and top_srcdir set.
-set -u
 : "${OSSIM:=./ossim}"
 : "${top_srcdir:=.}"
-LC_ALL=C
-export LC_ALL
-OSSIM_DATADIR=$top_srcdir
-export OSSIM_DATADIR
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_run.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS DESCRIPTION COMMAND...: runs COMMAND, output in $tmp/out and $tmp/err.
-expect() {
-	want=$1; what=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $what: exit $got, expected $want"
-		sed 's/^/  | /' "$tmp/err" | head -20
-	fi
-}
-
-# has FILE PATTERN DESCRIPTION: FILE must contain a line matching the extended regex.
-has() {
-	if grep -Eq -- "$2" "$1"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $3: no line matching '$2' in $1:"
-		sed 's/^/  | /' "$1" | head -20
-	fi
-}
-
-# absent PATH DESCRIPTION: PATH must not exist.
-absent() {
-	if [ -e "$1" ]; then
-		fail=$((fail + 1)); echo "FAIL: $2: $1 was left behind"
-	else
-		pass=$((pass + 1))
-	fi
-}
+test_name=check_run
+. "$top_srcdir/tests/testlib.sh"
 
 features=$(ls "$top_srcdir"/scenarios/features/*.xml)
 golden=$top_srcdir/tests/golden
@@ -69,15 +28,15 @@ for f in $features "$top_srcdir/scenarios/demo.xml"; do
 	for out in ladder.txt messages.txt sip-phone-status.txt access-information.txt run.log \
 		   metrics.json metrics.csv capture.pcap; do
 		if cmp -s "$tmp/a-$n/$out" "$tmp/b-$n/$out"; then
-			pass=$((pass + 1))
+			ok
 		else
-			fail=$((fail + 1)); echo "FAIL: $n: $out differs between two runs"
+			bad "$n: $out differs between two runs"
 		fi
 	done
 	if [ -f "$golden/$n.ladder" ] && cmp -s "$tmp/a-$n/ladder.txt" "$golden/$n.ladder"; then
-		pass=$((pass + 1))
+		ok
 	elif [ "$n" != demo ]; then
-		fail=$((fail + 1)); echo "FAIL: $n: run's ladder.txt is not the golden ladder"
+		bad "$n: run's ladder.txt is not the golden ladder"
 	fi
 done
 # The ladder pictures: SVG, PNG and PDF, byte-identical run after run.
@@ -87,14 +46,14 @@ for f in "$top_srcdir/scenarios/demo.xml" "$top_srcdir/scenarios/features/nat-ch
 	expect 0 "pictures of $n again" "$OSSIM" run "$f" --format svg,png,pdf -o "$tmp/p2-$n"
 	for out in ladder.svg ladder.png ladder.pdf; do
 		if [ -s "$tmp/p1-$n/$out" ] && cmp -s "$tmp/p1-$n/$out" "$tmp/p2-$n/$out"; then
-			pass=$((pass + 1))
+			ok
 		else
-			fail=$((fail + 1)); echo "FAIL: $n: $out missing or different between runs"
+			bad "$n: $out missing or different between runs"
 		fi
 	done
 	has "$tmp/p1-$n/ladder.svg" "OfficeServ" "the OfficeServ lane in $n's SVG"
 	head -c 8 "$tmp/p1-$n/ladder.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' &&
-		pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: $n: ladder.png is no PNG"; }
+		ok || bad "$n: ladder.png is no PNG"
 done
 has "$tmp/p1-nat-check-ip/ladder.svg" "nat: private address not routed" "the NAT drop in the SVG"
 expect 0 "run --format svg" "$OSSIM" run "$top_srcdir/scenarios/features/busy.xml" --format svg -o "$tmp/svg-only"
@@ -113,16 +72,16 @@ if [ $? -eq 0 ] && [ -f "$tmp/cwd/ossim-out/ladder.txt" ] &&
    grep -q '^# demo (seed 1)$' "$tmp/demo.out" &&
    head -n "$(wc -l <"$tmp/cwd/ossim-out/ladder.txt")" "$tmp/demo.out" |
    cmp -s - "$tmp/cwd/ossim-out/ladder.txt"; then
-	pass=$((pass + 1))
+	ok
 else
-	fail=$((fail + 1)); echo "FAIL: ossim without arguments did not run and print the demo"
+	bad "ossim without arguments did not run and print the demo"
 	sed 's/^/  | /' "$tmp/demo.err" | head -20
 fi
 for out in messages.txt sip-phone-status.txt access-information.txt run.log metrics.json; do
 	if cmp -s "$tmp/cwd/ossim-out/$out" "$tmp/a-demo/$out"; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1)); echo "FAIL: the demo's $out differs from ossim run's"
+		bad "the demo's $out differs from ossim run's"
 	fi
 done
 has "$tmp/cwd/ossim-out/access-information.txt" "SIP REGISTER AUTH Invalid" \
@@ -135,7 +94,7 @@ if command -v tshark >/dev/null 2>&1; then
 	for f in $features "$top_srcdir/scenarios/demo.xml"; do
 		n=$(basename "$f" .xml)
 		cap=$tmp/a-$n/capture.pcap
-		bad=$(tshark -r "$cap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		broken=$(tshark -r "$cap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
 			-Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
 		sip=$(tshark -r "$cap" -Y sip 2>/dev/null | wc -l)
 		stat=$(tshark -r "$cap" -q -z sip,stat 2>/dev/null |
@@ -144,11 +103,11 @@ if command -v tshark >/dev/null 2>&1; then
 		rows=$(grep -Ec '^ *[0-9]+\.[0-9]{3}  .*--' "$tmp/a-$n/ladder.txt")
 		keep=$(grep -c 'keep-alive' "$tmp/a-$n/ladder.txt")
 		want=$((rows - keep))
-		if [ "$bad" -eq 0 ] && [ "$sip" -eq "$want" ] && [ "$stat" = "$want" ]; then
-			pass=$((pass + 1))
+		if [ "$broken" -eq 0 ] && [ "$sip" -eq "$want" ] && [ "$stat" = "$want" ]; then
+			ok
 		else
-			fail=$((fail + 1))
-			echo "FAIL: $n: tshark: $bad bad packets, $sip SIP frames, sip,stat $stat; the ladder has $want SIP rows"
+			bad "$n: tshark: $broken bad packets, $sip SIP frames, sip,stat $stat;" \
+				"the ladder has $want SIP rows"
 		fi
 	done
 else
@@ -162,15 +121,15 @@ has "$tmp/out" "^metric +OS7030 +OS7100 +OS7200S +OS7200-MP20 +OS7400\$" "a colu
 expect 0 "run --os-model all -r 3 -j 1" "$OSSIM" run "$mgi" --os-model all -r 3 -j 1 --format none -o "$tmp/m2"
 for out in metrics.json metrics.csv ladder.txt; do
 	if cmp -s "$tmp/m1/$out" "$tmp/m2/$out"; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1)); echo "FAIL: $out depends on --jobs"
+		bad "$out depends on --jobs"
 	fi
 done
 if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["replications"] == 3 and len(d["models"]) == 5' "$tmp/m1/metrics.json"; then
-	pass=$((pass + 1))
+	ok
 else
-	fail=$((fail + 1)); echo "FAIL: metrics.json is not the expected JSON"
+	bad "metrics.json is not the expected JSON"
 fi
 # csv_value MODEL METRIC: the mean of METRIC for MODEL in $tmp/m1/metrics.csv
 csv_value() {
@@ -183,15 +142,15 @@ for row in "OS7100 calls.failed.mgi 1" "OS7100 calls.answered 2" "OS7100 mgi.cap
 	   "OS7100 registrations.ok 2" "OS7100 registrations.challenged 2"; do
 	set -- $row
 	if [ "$(csv_value "$1" "$2")" = "$3" ]; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1)); echo "FAIL: $1 $2 = $(csv_value "$1" "$2"), expected $3"
+		bad "$1 $2 = $(csv_value "$1" "$2"), expected $3"
 	fi
 done
 if awk -v x="$(csv_value OS7100 mgi.mean)" 'BEGIN { d = x - 13.998 / 30; exit !(d < 1e-12 && d > -1e-12) }'; then
-	pass=$((pass + 1))
+	ok
 else
-	fail=$((fail + 1)); echo "FAIL: OS7100 mgi.mean = $(csv_value OS7100 mgi.mean), expected 13.998/30"
+	bad "OS7100 mgi.mean = $(csv_value OS7100 mgi.mean), expected 13.998/30"
 fi
 expect 2 "run --os-model with an unknown model" "$OSSIM" run "$mgi" --os-model OS9999 -o "$tmp/bad-out"
 has "$tmp/err" "OS9999 is not an OfficeServ model" "unknown model message"
@@ -213,9 +172,9 @@ has "$tmp/out" "^@@ -[0-9]+(,[0-9]+)? \\+[0-9]+(,[0-9]+)? @@" "a hunk header"
 expect 0 "check --update" "$OSSIM" check --update --golden "$tmp/golden" \
 	"$top_srcdir/scenarios/features/busy.xml"
 if cmp -s "$tmp/golden/busy.ladder" "$golden/busy.ladder"; then
-	pass=$((pass + 1))
+	ok
 else
-	fail=$((fail + 1)); echo "FAIL: --update did not restore the golden ladder"
+	bad "--update did not restore the golden ladder"
 fi
 expect 1 "check without a golden file" "$OSSIM" check --golden "$tmp/nowhere" \
 	"$top_srcdir/scenarios/features/busy.xml"
@@ -236,7 +195,7 @@ for f in "$d"/*.xml; do
 	expect 2 "check $f" "$OSSIM" check --golden "$tmp/bad-golden" "$f"
 	absent "$tmp/bad-golden" "check $f"
 done
-[ "$nbad" -ge 20 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: only $nbad bad inputs"; }
+[ "$nbad" -ge 20 ] && ok || { bad "only $nbad bad inputs"; }
 expect 2 "run a missing file" "$OSSIM" run "$d/no-such-file.xml" -o "$tmp/bad-out"
 has "$tmp/err" "no-such-file.xml: no such file" "missing file message"
 absent "$tmp/bad-out" "run a missing file"
@@ -252,5 +211,4 @@ expect 2 "check without a scenario" "$OSSIM" check
 expect 0 "run --help" "$OSSIM" run --help
 expect 0 "check --help" "$OSSIM" check --help
 
-echo "$pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

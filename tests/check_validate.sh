@@ -3,43 +3,11 @@
 # every file is valid ("FILE: ok" on stdout), 2 on any bad input with "FILE:LINE: ..." on
 # stderr, 2 for a missing file or bad usage; no password ever printed (PWD-04); the per-model
 # table's figures (CAP-01, CAP-02, facts §1). Run by `make check` with OSSIM and top_srcdir set.
-set -u
 : "${OSSIM:=./ossim}"
 : "${top_srcdir:=.}"
-LC_ALL=C
-export LC_ALL
-# Use the source tree's schema and table, whatever is installed.
-OSSIM_DATADIR=$top_srcdir
-export OSSIM_DATADIR
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_validate.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS DESCRIPTION COMMAND...: runs COMMAND, output in $tmp/out and $tmp/err.
-expect() {
-	want=$1; what=$2; shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $what: exit $got, expected $want"
-		sed 's/^/  | /' "$tmp/err"
-	fi
-}
-
-# has FILE PATTERN DESCRIPTION: FILE must contain a line matching the extended regex.
-has() {
-	if grep -Eq -- "$2" "$1"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL: $3: no line matching '$2' in:"
-		sed 's/^/  | /' "$1"
-	fi
-}
+# The source tree's schema and table, whatever is installed (testlib.sh sets OSSIM_DATADIR).
+test_name=check_validate
+. "$top_srcdir/tests/testlib.sh"
 
 d=$top_srcdir/tests/data/scenarios
 good="$d/good/full.xml $d/good/minimal.xml $top_srcdir/scenarios/features/registration.xml"
@@ -53,15 +21,15 @@ expect 0 "good scenarios" "$OSSIM" validate $good
 for f in $good; do
 	has "$tmp/out" "^$f: ok\$" "ok line for $f"
 done
-[ -s "$tmp/err" ] && { fail=$((fail + 1)); echo "FAIL: good scenarios wrote to stderr"; }
+[ -s "$tmp/err" ] && { bad "good scenarios wrote to stderr"; }
 
 for f in "$d"/bad/*.xml; do
 	expect 2 "bad scenario $f" "$OSSIM" validate "$f"
 	has "$tmp/err" "^$f:[0-9]+: " "file:line message for $f"
-	[ -s "$tmp/out" ] && { fail=$((fail + 1)); echo "FAIL: $f: something on stdout"; }
+	[ -s "$tmp/out" ] && { bad "$f: something on stdout"; }
 	for pw in 'Ab3\$xy9k' 'q7!w2' 'q7-w2e4r' 'bob0202'; do
 		if grep -q -- "$pw" "$tmp/err"; then
-			fail=$((fail + 1)); echo "FAIL: $f: a password is printed"
+			bad "$f: a password is printed"
 		fi
 	done
 done
@@ -87,5 +55,4 @@ expect 2 "models with a stray argument" "$OSSIM" models extra
 expect 2 "models with a bad table" "$OSSIM" models --file "$top_srcdir/tests/data/osmodel/duplicate.xml"
 has "$tmp/err" "duplicate.xml:5: model OS7030 is defined twice" "bad table message"
 
-echo "$pass checks passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

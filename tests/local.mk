@@ -118,12 +118,12 @@ tests_check_diff_LDADD = $(TEST_LIBS)
 
 # ossim run / ossim check from the outside: golden ladders, determinism, bad input
 TESTS += tests/check_run.sh
-EXTRA_DIST += tests/check_run.sh tests/golden
+EXTRA_DIST += tests/check_run.sh tests/golden tests/testlib.sh
 
 # output/ladder.c, ladder_text.c: the ladder model, ladder.txt and messages.txt
 check_PROGRAMS += tests/check_ladder
 TESTS += tests/check_ladder
-tests_check_ladder_SOURCES = tests/check_ladder.c
+tests_check_ladder_SOURCES = tests/check_ladder.c tests/ladder_world.h
 tests_check_ladder_CFLAGS = $(TEST_CFLAGS)
 tests_check_ladder_LDADD = $(TEST_LIBS)
 
@@ -162,7 +162,7 @@ CLEANFILES += tests/check_pcap.pcap
 # output/ladder_gv.c: the ladder as SVG, PNG (paged) and PDF through Graphviz
 check_PROGRAMS += tests/check_ladder_gv
 TESTS += tests/check_ladder_gv
-tests_check_ladder_gv_SOURCES = tests/check_ladder_gv.c
+tests_check_ladder_gv_SOURCES = tests/check_ladder_gv.c tests/ladder_world.h
 tests_check_ladder_gv_CFLAGS = $(TEST_CFLAGS)
 tests_check_ladder_gv_LDADD = $(TEST_LIBS)
 CLEANFILES += tests/check_ladder_gv.*.svg tests/check_ladder_gv.*.png tests/check_ladder_gv.*.pdf
