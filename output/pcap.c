@@ -1,11 +1,20 @@
 /*
- * pcap.c - the capture writer: turns every SIM_TRACE_NET_SEND that carries bytes into one
- * classic libpcap record (Ethernet II / IPv4 / UDP or TCP), appended to an in-memory file.
- * See pcap.h for the format and the choices (epoch, MACs, sequence numbers, TLS in clear).
+ * pcap.c - the capture writer: turns every packet the network sends with data into one
+ * classic libpcap record (Ethernet II / IPv4 / UDP or TCP), appended to an in-memory file, as a
+ * tap on the call server's side of every NAT sees it. See pcap.h for the point of view and the
+ * format (epoch, MACs, sequence numbers, TLS in clear).
+ *
+ * A packet is held from its SEND trace point until its DELIVER or DROP gives its source after
+ * the forward hook; the held packets form a queue in (send time, id) order and the queue's
+ * head is written as soon as its fate is known, so the file is in send order although fates
+ * come in arrival order. The network sends in that order already (ids count sends, each
+ * stamped with the time of its send call), so holding costs one queue entry per packet in
+ * flight, and a packet whose fate never comes (still in flight at the end) holds the ones
+ * behind it until the file is taken.
  *
  * Multi-byte fields of the pcap headers are written little-endian, whatever the host, so the
  * file is byte-identical on every machine; the frames themselves are in network byte order.
- * The only table is the TCP direction table (for sequence numbers); it is looked up, never
+ * The tables (TCP directions for sequence numbers, held packets by id) are looked up, never
  * iterated, so hash order never reaches the file.
  */
 #include "config.h"
@@ -36,12 +45,25 @@
 /* Largest TCP payload per frame. */
 #define PCAP_TCP_MAX (PCAP_IP_ROOM - PCAP_TCP_LEN)
 
+/* What a record needs of a packet: copied at SEND (trace payloads are borrowed). */
+struct pcap_pkt {
+	uint64_t id;
+	enum sim_net_proto proto;
+	struct sim_addr src;     /* as sent; the source after the hook once the fate is known */
+	struct sim_addr dst;     /* as sent, always */
+	int64_t sent_at;
+	GBytes *data;            /* a reference to the bytes sent (GBytes never change) */
+	bool fated;              /* its DELIVER or DROP came */
+};
+
 struct pcap_writer {
 	struct sim *sim;
-	struct sim_trace_sub *sub;
+	struct sim_trace_sub *sub_send, *sub_deliver, *sub_drop;
 	GByteArray *file;
 	size_t records;
 	GHashTable *flows;       /* struct pcap_flow * -> itself: one per TCP direction */
+	GQueue held;             /* struct pcap_pkt *, in (sent_at, id) order, not yet written */
+	GHashTable *by_id;       /* &pkt->id -> struct pcap_pkt *, the held packets */
 };
 
 /* One direction of a TCP connection, as the capture numbers it. */
@@ -69,6 +91,15 @@ static gboolean pcap_flow_equal(gconstpointer a, gconstpointer b)
 
 	return x->src_ip == y->src_ip && x->dst_ip == y->dst_ip && x->src_port == y->src_port &&
 	       x->dst_port == y->dst_port;
+}
+
+/* Frees a held packet (a GDestroyNotify). */
+static void pcap_pkt_free(void *arg)
+{
+	struct pcap_pkt *p = arg;
+
+	g_bytes_unref(p->data);
+	g_free(p);
 }
 
 /* ---- byte writers ---- */
@@ -147,7 +178,7 @@ static void pcap_mac(uint8_t *p, uint32_t ip)
  * fragment offset FRAG) and the IP payload made of L4 (L4_LEN bytes, may be 0) then DATA,
  * stamped at PKT's send time.
  */
-static void pcap_frame(struct pcap_writer *w, const struct sim_net_packet *pkt, uint8_t proto,
+static void pcap_frame(struct pcap_writer *w, const struct pcap_pkt *pkt, uint8_t proto,
 		       uint32_t frag, const uint8_t *l4, size_t l4_len, const uint8_t *data,
 		       size_t len)
 {
@@ -188,7 +219,7 @@ static void pcap_frame(struct pcap_writer *w, const struct sim_net_packet *pkt, 
 }
 
 /* Appends the UDP datagram PKT (DATA, LEN bytes), fragmented when it outgrows a frame. */
-static void pcap_udp(struct pcap_writer *w, const struct sim_net_packet *pkt,
+static void pcap_udp(struct pcap_writer *w, const struct pcap_pkt *pkt,
 		     const uint8_t *data, size_t len)
 {
 	uint8_t udp[PCAP_UDP_LEN];
@@ -246,7 +277,7 @@ static struct pcap_flow *pcap_flow(struct pcap_writer *w, const struct sim_addr 
 }
 
 /* Appends the stream segment PKT (DATA, LEN bytes) as TCP segments of at most a frame each. */
-static void pcap_tcp(struct pcap_writer *w, const struct sim_net_packet *pkt,
+static void pcap_tcp(struct pcap_writer *w, const struct pcap_pkt *pkt,
 		     const uint8_t *data, size_t len)
 {
 	struct pcap_flow *f = pcap_flow(w, &pkt->src, &pkt->dst, true);
@@ -274,23 +305,78 @@ static void pcap_tcp(struct pcap_writer *w, const struct sim_net_packet *pkt,
 	}
 }
 
-/* Trace subscriber: one record (or more, see pcap.h) per packet sent with data. */
+/* Writes the records of P (one, or more for what outgrows a frame, see pcap.h). */
+static void pcap_write(struct pcap_writer *w, const struct pcap_pkt *p)
+{
+	gsize len;
+	const uint8_t *data = g_bytes_get_data(p->data, &len);
+
+	if (p->proto == SIM_NET_UDP)
+		pcap_udp(w, p, data, len);
+	else
+		pcap_tcp(w, p, data, len);
+}
+
+/* Writes and forgets the head of the held queue, once (ALL) or while its fate is known. */
+static void pcap_release(struct pcap_writer *w, bool all)
+{
+	struct pcap_pkt *p;
+
+	while ((p = g_queue_peek_head(&w->held)) != NULL && (all || p->fated)) {
+		g_queue_pop_head(&w->held);
+		g_hash_table_remove(w->by_id, &p->id);
+		pcap_write(w, p);
+		pcap_pkt_free(p);
+	}
+}
+
+/* True when held packet A goes after B in the file: (send time, id) order. */
+static bool pcap_after(const struct pcap_pkt *a, const struct pcap_pkt *b)
+{
+	return a->sent_at != b->sent_at ? a->sent_at > b->sent_at : a->id > b->id;
+}
+
+/* SEND subscriber: holds a copy of every packet with data until its fate is known. */
 static void pcap_on_send(const struct sim_trace_point *tp, void *arg)
 {
 	struct pcap_writer *w = arg;
 	const struct sim_net_packet *pkt = tp->payload;
-	const uint8_t *data;
-	gsize len = 0;
+	struct pcap_pkt *p;
+	GList *at;
 
-	if (pkt->data == NULL)
-		return;
-	data = g_bytes_get_data(pkt->data, &len);
-	if (len == 0)
+	if (pkt->data == NULL || g_bytes_get_size(pkt->data) == 0)
 		return;              /* stream opens and closes carry nothing to show */
-	if (pkt->proto == SIM_NET_UDP)
-		pcap_udp(w, pkt, data, len);
+	p = g_new(struct pcap_pkt, 1);
+	*p = (struct pcap_pkt){
+		.id = pkt->id, .proto = pkt->proto, .src = pkt->src, .dst = pkt->dst,
+		.sent_at = pkt->sent_at, .data = g_bytes_ref(pkt->data),
+	};
+	/* Almost always the tail: the network numbers and stamps packets in send order. A
+	   packet sent after the file was taken cannot go before one already written either,
+	   since that one was sent no later than now. */
+	for (at = w->held.tail; at != NULL && pcap_after(at->data, p); at = at->prev)
+		;
+	if (at == NULL)
+		g_queue_push_head(&w->held, p);
 	else
-		pcap_tcp(w, pkt, data, len);
+		g_queue_insert_after(&w->held, at, p);
+	g_hash_table_insert(w->by_id, &p->id, p);
+}
+
+/* DELIVER and DROP subscriber: the packet's fate, and its source after the forward hook (the
+   source as sent for a link loss, which the hook never sees). Packets not held (no data, sent
+   before the writer existed, or written when the file was taken) are ignored. */
+static void pcap_on_fate(const struct sim_trace_point *tp, void *arg)
+{
+	struct pcap_writer *w = arg;
+	const struct sim_net_packet *pkt = tp->payload;
+	struct pcap_pkt *p = g_hash_table_lookup(w->by_id, &pkt->id);
+
+	if (p == NULL || p->fated)
+		return;
+	p->src = pkt->src;
+	p->fated = true;
+	pcap_release(w, false);
 }
 
 /* A writer on SIM with the global header written. */
@@ -304,6 +390,8 @@ struct pcap_writer *pcap_writer_new(struct sim *sim)
 	w->sim = sim;
 	w->file = g_byte_array_new();
 	w->flows = g_hash_table_new_full(pcap_flow_hash, pcap_flow_equal, g_free, NULL);
+	g_queue_init(&w->held);
+	w->by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
 	pcap_put32le(hdr, PCAP_MAGIC);
 	hdr[4] = 2;                 /* version_major, little-endian 16 bits */
 	hdr[5] = 0;
@@ -314,7 +402,9 @@ struct pcap_writer *pcap_writer_new(struct sim *sim)
 	pcap_put32le(hdr + 16, PCAP_SNAPLEN);
 	pcap_put32le(hdr + 20, PCAP_LINKTYPE_ETHERNET);
 	g_byte_array_append(w->file, hdr, sizeof(hdr));
-	w->sub = sim_trace_subscribe(sim, SIM_TRACE_NET_SEND, pcap_on_send, w);
+	w->sub_send = sim_trace_subscribe(sim, SIM_TRACE_NET_SEND, pcap_on_send, w);
+	w->sub_deliver = sim_trace_subscribe(sim, SIM_TRACE_NET_DELIVER, pcap_on_fate, w);
+	w->sub_drop = sim_trace_subscribe(sim, SIM_TRACE_NET_DROP, pcap_on_fate, w);
 	return w;
 }
 
@@ -323,15 +413,20 @@ void pcap_writer_free(struct pcap_writer *w)
 {
 	if (w == NULL)
 		return;
-	sim_trace_unsubscribe(w->sim, w->sub);
+	sim_trace_unsubscribe(w->sim, w->sub_send);
+	sim_trace_unsubscribe(w->sim, w->sub_deliver);
+	sim_trace_unsubscribe(w->sim, w->sub_drop);
+	g_hash_table_destroy(w->by_id);
+	g_queue_clear_full(&w->held, pcap_pkt_free);
 	g_byte_array_unref(w->file);
 	g_hash_table_destroy(w->flows);
 	g_free(w);
 }
 
-/* The file so far. */
-const GByteArray *pcap_writer_bytes(const struct pcap_writer *w)
+/* Writes what is still held, as sent, and returns the file. */
+const GByteArray *pcap_writer_bytes(struct pcap_writer *w)
 {
+	pcap_release(w, true);
 	return w->file;
 }
 
@@ -339,4 +434,10 @@ const GByteArray *pcap_writer_bytes(const struct pcap_writer *w)
 size_t pcap_writer_count(const struct pcap_writer *w)
 {
 	return w->records;
+}
+
+/* Packets held. */
+size_t pcap_writer_held(const struct pcap_writer *w)
+{
+	return w->held.length;
 }

@@ -5,8 +5,14 @@
  * record's timestamp and lengths, the Ethernet, IPv4, UDP and TCP headers, checksums verified
  * by summing (RFC 1071: a correct header sums to 0xffff), sequence and acknowledgement numbers,
  * the payload, fragmentation of an oversized datagram and splitting of an oversized segment,
- * determinism. Then, when tshark is installed, tshark reads the file: no malformed packet, no
- * bad checksum, and its sip,stat counts are the messages sent.
+ * determinism. A second world puts a NAT on the path (a forward hook that rewrites the
+ * source going out and the destination coming in, and drops what has no binding) and checks
+ * the point of view of pcap.h record by record: the public source of what leaves the NAT, the
+ * destination as addressed, link losses and in-flight packets as sent, a drop recorded once,
+ * send order although fates come in another order, TCP sequence numbers over the public
+ * addresses. Then, when tshark is installed, tshark reads both files: no malformed packet, no
+ * bad checksum, its sip,stat counts are the messages sent, and the NAT file's addresses are
+ * the table's.
  */
 #include "config.h"
 
@@ -656,6 +662,373 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
+/* ---- a NAT on the path: the view from the call server's side ---- */
+
+#define HOME_IP IP(10, 0, 0, 5)      /* the phone, behind the NAT */
+#define SRV_IP IP(192, 168, 1, 10)   /* the call server */
+#define FAR_IP IP(198, 51, 100, 7)   /* a host the phone reaches over a link that loses all */
+#define PUB_IP IP(203, 0, 113, 50)   /* the NAT's public address: no host of its own */
+#define GONE_IP IP(192, 168, 1, 99)  /* no host: "no route" */
+#define HOME_NET IP(10, 0, 0, 0)
+#define NAT_PORT0 1024               /* the first public port the NAT hands out */
+#define NAT_TAKEN (405 * SIM_MS)     /* when the tests take the file: the BYE is in flight */
+
+/* The NAT of the test world: a forward hook that maps each private address:port leaving
+   10.0.0.0/24 to 203.0.113.50:1024, 1025 ... in order of first use (endpoint-independent,
+   RFC 4787 4.1) and maps what comes to a public port back; a port with no binding drops. */
+struct tnat {
+	struct sim_addr priv[4];
+	size_t n;
+	size_t dropped;
+};
+
+/* The forward hook: outbound rewrites the source, inbound the destination. */
+static bool tnat_hook(struct sim_net_packet *pkt, const char **reason, void *arg)
+{
+	struct tnat *t = arg;
+	size_t i;
+
+	if ((pkt->src.ip & 0xffffff00u) == HOME_NET && (pkt->dst.ip & 0xffffff00u) != HOME_NET) {
+		for (i = 0; i < t->n && !sim_addr_equal(&t->priv[i], &pkt->src); i++)
+			;
+		if (i == t->n) {
+			ck_assert_uint_lt(t->n, G_N_ELEMENTS(t->priv));
+			t->priv[t->n++] = pkt->src;
+		}
+		pkt->src = (struct sim_addr){ PUB_IP, (uint16_t)(NAT_PORT0 + i) };
+	}
+	if (pkt->dst.ip == PUB_IP) {
+		if (pkt->dst.port < NAT_PORT0 || pkt->dst.port >= NAT_PORT0 + t->n) {
+			t->dropped++;
+			*reason = "nat: no binding";
+			return false;
+		}
+		pkt->dst = t->priv[pkt->dst.port - NAT_PORT0];
+	}
+	return true;
+}
+
+enum nat_from { NF_PHONE, NF_SERVER };
+
+/* One send of the NAT script, and the record a tap at the server must show for it. */
+struct nat_step {
+	int64_t at;
+	enum nat_from from;
+	enum sim_net_proto via;
+	struct sim_addr to;      /* UDP: where the datagram is addressed (streams: implied) */
+	const char *first;
+	const char *cseq;
+	struct sim_addr want_src, want_dst;   /* the record's addresses */
+	const char *why;
+};
+
+/* The phone's sends as the server's LAN sees them: from the NAT's public mapping. */
+static const struct nat_step nat_script[] = {
+	{ 0, NF_PHONE, SIM_NET_UDP, { SRV_IP, 5060 }, "REGISTER sip:192.168.1.10 SIP/2.0",
+	  "1 REGISTER", { PUB_IP, 1024 }, { SRV_IP, 5060 },
+	  "outbound: the source the NAT gave it (delivered at 10 ms, after row 1's drop)" },
+	{ 1 * SIM_MS, NF_SERVER, SIM_NET_UDP, { PUB_IP, 1099 }, "OPTIONS sip:10.0.0.5 SIP/2.0",
+	  "1 OPTIONS", { SRV_IP, 5060 }, { PUB_IP, 1099 },
+	  "to a public port with no binding: dropped by the hook at 2 ms, recorded once" },
+	{ 20 * SIM_MS, NF_SERVER, SIM_NET_UDP, { PUB_IP, 1024 }, "SIP/2.0 401 Unauthorized",
+	  "1 REGISTER", { SRV_IP, 5060 }, { PUB_IP, 1024 },
+	  "inbound: the destination as addressed, not the private one the hook made" },
+	{ 30 * SIM_MS, NF_PHONE, SIM_NET_UDP, { FAR_IP, 5060 }, "MESSAGE sip:far SIP/2.0",
+	  "2 MESSAGE", { HOME_IP, 5060 }, { FAR_IP, 5060 },
+	  "lost on the link: never met the hook, recorded as sent" },
+	{ 40 * SIM_MS, NF_PHONE, SIM_NET_UDP, { GONE_IP, 5060 }, "MESSAGE sip:gone SIP/2.0",
+	  "3 MESSAGE", { PUB_IP, 1024 }, { GONE_IP, 5060 },
+	  "rewritten, then no route: dies with the rewrite known" },
+	{ 50 * SIM_MS, NF_PHONE, SIM_NET_TCP, { SRV_IP, 5060 },
+	  "OPTIONS sip:192.168.1.10;transport=tcp SIP/2.0", "4 OPTIONS", { PUB_IP, 1025 },
+	  { SRV_IP, 5060 }, "a segment on a connection whose open the NAT mapped to 1025" },
+	{ 200 * SIM_MS, NF_SERVER, SIM_NET_TCP, { 0, 0 }, "SIP/2.0 200 OK", "4 OPTIONS",
+	  { SRV_IP, 5060 }, { PUB_IP, 1025 }, "the server's side addresses the public mapping" },
+	{ 300 * SIM_MS, NF_PHONE, SIM_NET_TCP, { SRV_IP, 5060 },
+	  "MESSAGE sip:192.168.1.10;transport=tcp SIP/2.0", "5 MESSAGE", { PUB_IP, 1025 },
+	  { SRV_IP, 5060 }, "the same connection: the same public source" },
+	{ 400 * SIM_MS, NF_PHONE, SIM_NET_UDP, { SRV_IP, 5060 }, "BYE sip:192.168.1.10 SIP/2.0",
+	  "6 BYE", { HOME_IP, 5060 }, { SRV_IP, 5060 },
+	  "in flight when the file is taken (arrives at 410 ms): recorded as sent" },
+};
+#define N_NAT G_N_ELEMENTS(nat_script)
+
+/* The bytes row S sends: a small SIP message tshark dissects. */
+static GBytes *nat_bytes(const struct nat_step *s)
+{
+	GString *m = g_string_new(s->first);
+
+	g_string_append_printf(m, "\r\nVia: SIP/2.0/%s %s:5060;branch=z9hG4bK-%zu\r\n"
+			       "From: <sip:2002@192.168.1.10>;tag=n1\r\n"
+			       "To: <sip:2002@192.168.1.10>\r\n"
+			       "Call-ID: nat1@10.0.0.5\r\n"
+			       "CSeq: %s\r\n", s->via == SIM_NET_UDP ? "UDP" : "TCP",
+			       s->from == NF_PHONE ? "10.0.0.5" : "192.168.1.10",
+			       (size_t)(s - nat_script), s->cseq);
+	if (s->first[0] != 'S')
+		g_string_append(m, "Max-Forwards: 70\r\n");
+	g_string_append(m, "Content-Length: 0\r\n\r\n");
+	return g_string_free_to_bytes(m);
+}
+
+struct nat_world {
+	struct sim *sim;
+	struct sim_net *net;
+	struct sim_host *phone, *server;
+	struct sim_udp *uphone, *userver;
+	struct sim_stream *tcp_phone, *tcp_server;
+	struct tnat nat;
+	struct pcap_writer *pcap;
+};
+
+struct nat_fire {
+	struct nat_world *w;
+	const struct nat_step *step;
+};
+
+/* The server's listener: keeps the accepted stream. */
+static void nat_accept(struct sim_stream *s, void *arg)
+{
+	struct nat_world *w = arg;
+
+	sim_stream_set_handlers(s, stream_rx, NULL, w);
+	w->tcp_server = s;
+}
+
+/* Event: performs one row of the NAT script. */
+static void nat_fire(struct sim *sim, void *arg)
+{
+	struct nat_fire *f = arg;
+	struct nat_world *w = f->w;
+	const struct nat_step *s = f->step;
+	GBytes *data = nat_bytes(s);
+
+	(void)sim;
+	if (s->via == SIM_NET_UDP) {
+		ck_assert_int_eq(sim_udp_send(s->from == NF_PHONE ? w->uphone : w->userver, &s->to,
+					      data), 0);
+	} else if (s->from == NF_PHONE) {
+		if (w->tcp_phone == NULL)
+			w->tcp_phone = sim_stream_connect(w->phone, &s->to, SIM_NET_TCP, stream_rx,
+							  NULL, w);
+		ck_assert_ptr_nonnull(w->tcp_phone);
+		ck_assert_int_eq(sim_stream_send(w->tcp_phone, data), 0);
+	} else {
+		ck_assert_ptr_nonnull(w->tcp_server);
+		ck_assert_int_eq(sim_stream_send(w->tcp_server, data), 0);
+	}
+	g_bytes_unref(data);
+	g_free(f);
+}
+
+/* The NAT world with its script scheduled and a capture attached, run up to UNTIL. Links: 1 ms
+   by default, 10 ms between the phone and the server (so fates come out of send order), and
+   a link from the phone to FAR that loses everything. */
+static struct nat_world *nat_world_new(int64_t until)
+{
+	struct nat_world *w = g_new0(struct nat_world, 1);
+	struct sim_link slow = { .latency = 10 * SIM_MS, .dist = SIM_DELAY_CONST };
+	struct sim_link lossy = { .latency = SIM_MS, .dist = SIM_DELAY_CONST, .loss = 1.0 };
+	struct sim_host *far;
+
+	w->sim = sim_new(1, 0);
+	w->net = sim_net_new(w->sim);
+	w->phone = sim_net_host_add(w->net, "phone", HOME_IP);
+	w->server = sim_net_host_add(w->net, "server", SRV_IP);
+	far = sim_net_host_add(w->net, "far", FAR_IP);
+	sim_net_set_link(w->net, w->phone, w->server, &slow);
+	sim_net_set_link(w->net, w->phone, far, &lossy);
+	sim_net_set_hook(w->net, tnat_hook, &w->nat);
+	w->uphone = sim_udp_bind(w->phone, 5060, udp_rx, w);
+	w->userver = sim_udp_bind(w->server, 5060, udp_rx, w);
+	ck_assert_ptr_nonnull(sim_udp_bind(far, 5060, udp_rx, w));
+	ck_assert_ptr_nonnull(sim_stream_listen(w->server, 5060, SIM_NET_TCP, nat_accept, w));
+	w->pcap = pcap_writer_new(w->sim);
+	for (size_t i = 0; i < N_NAT; i++) {
+		struct nat_fire *f = g_new(struct nat_fire, 1);
+
+		f->w = w;
+		f->step = &nat_script[i];
+		sim_schedule(w->sim, nat_script[i].at, nat_fire, f);
+	}
+	sim_run(w->sim, until);
+	return w;
+}
+
+/* Frees the capture, the network, then the world. */
+static void nat_world_free(struct nat_world *w)
+{
+	pcap_writer_free(w->pcap);
+	sim_net_free(w->net);
+	sim_free(w->sim);
+	g_free(w);
+}
+
+START_TEST(test_nat_record)
+{
+	/* given the NAT world's file, taken at 405 ms, and row _i of its script */
+	struct nat_world *w = nat_world_new(NAT_TAKEN);
+	const struct nat_step *s = &nat_script[_i];
+	GArray *recs = records(pcap_writer_bytes(w->pcap));
+	const struct rec *r = &g_array_index(recs, struct rec, _i);
+	GBytes *sent = nat_bytes(s);
+	size_t n;
+	const uint8_t *payload = g_bytes_get_data(sent, &n);
+	bool udp = s->via == SIM_NET_UDP;
+	size_t l4_len = (udp ? 8 : 20) + n;
+
+	/* then each send is one record, in send order, stamped at its send time */
+	ck_assert_uint_eq(recs->len, N_NAT);
+	ck_assert_uint_eq(r->ts_sec, 1767225600 + s->at / SIM_S);
+	ck_assert_uint_eq(r->ts_usec, s->at % SIM_S / SIM_US);
+	/* and its addresses are the view from the server's side (see the row's why) */
+	const uint8_t *l4 = check_ip(r, s->want_src.ip, s->want_dst.ip, udp ? 17 : 6,
+				     (uint32_t)_i + 1, 20 + l4_len, 0x4000);
+	ck_assert_msg(be16(l4) == s->want_src.port, "row %d (%s): source port %u", _i, s->why,
+		      be16(l4));
+	ck_assert_msg(be16(l4 + 2) == s->want_dst.port, "row %d (%s): destination port %u", _i,
+		      s->why, be16(l4 + 2));
+	/* and the L4 checksum verifies over the recorded addresses */
+	ck_assert_uint_eq(l4_sum(s->want_src.ip, s->want_dst.ip, udp ? 17 : 6, l4, l4_len),
+			  0xffff);
+	ck_assert_mem_eq(l4 + (udp ? 8 : 20), payload, n);
+	g_bytes_unref(sent);
+	g_array_free(recs, TRUE);
+	nat_world_free(w);
+}
+END_TEST
+
+START_TEST(test_nat_time_order)
+{
+	/* given the NAT world's file */
+	struct nat_world *w = nat_world_new(NAT_TAKEN);
+	GArray *recs = records(pcap_writer_bytes(w->pcap));
+
+	/* then timestamps never go back and IP ids (= packet ids) count 1, 2, ... although the
+	   fates came in another order (row 1 dropped at 2 ms, row 0 delivered at 10 ms) */
+	for (guint i = 0; i < recs->len; i++) {
+		const struct rec *r = &g_array_index(recs, struct rec, i);
+
+		ck_assert_uint_eq(be16(r->f + 14 + 4), i + 1);
+		if (i > 0) {
+			const struct rec *q = &g_array_index(recs, struct rec, i - 1);
+
+			ck_assert(r->ts_sec > q->ts_sec ||
+				  (r->ts_sec == q->ts_sec && r->ts_usec >= q->ts_usec));
+		}
+	}
+	g_array_free(recs, TRUE);
+	nat_world_free(w);
+}
+END_TEST
+
+START_TEST(test_nat_holding)
+{
+	/* given the NAT world at 5 ms: row 0 in flight (arrives at 10 ms), row 1 dropped */
+	struct nat_world *w = nat_world_new(5 * SIM_MS);
+	struct sim_net_stats st;
+
+	/* then nothing is written yet: row 1 waits behind row 0 */
+	ck_assert_uint_eq(pcap_writer_count(w->pcap), 0);
+	ck_assert_uint_eq(pcap_writer_held(w->pcap), 2);
+	ck_assert_uint_eq(w->nat.dropped, 1);
+	/* when the run reaches 405 ms, then all but the BYE in flight are written */
+	sim_run(w->sim, NAT_TAKEN);
+	ck_assert_uint_eq(pcap_writer_count(w->pcap), N_NAT - 1);
+	ck_assert_uint_eq(pcap_writer_held(w->pcap), 1);
+	/* when the file is taken, then the BYE is written too, and taking it again is free */
+	const GByteArray *b = pcap_writer_bytes(w->pcap);
+	size_t len = b->len;
+	ck_assert_uint_eq(pcap_writer_count(w->pcap), N_NAT);
+	ck_assert_uint_eq(pcap_writer_held(w->pcap), 0);
+	ck_assert_ptr_eq(pcap_writer_bytes(w->pcap), b);
+	ck_assert_uint_eq(b->len, len);
+	/* when the run ends (the BYE's DELIVER comes at 410 ms), then its record stays the one
+	   written: no second record, the file unchanged */
+	sim_run(w->sim, SIM_TIME_NEVER);
+	st = sim_net_stats(w->net);
+	ck_assert_uint_eq(st.sent, N_NAT);
+	ck_assert_uint_eq(st.delivered + st.dropped, N_NAT);
+	ck_assert_uint_eq(st.dropped, 3);           /* hook, link loss, no route */
+	ck_assert_uint_eq(pcap_writer_count(w->pcap), N_NAT);
+	ck_assert_uint_eq(pcap_writer_bytes(w->pcap)->len, len);
+	nat_world_free(w);
+}
+END_TEST
+
+START_TEST(test_nat_drop_once)
+{
+	/* given the NAT world run to its end (every fate known) */
+	struct nat_world *w = nat_world_new(SIM_TIME_NEVER);
+	GArray *recs = records(pcap_writer_bytes(w->pcap));
+	size_t to_1099 = 0, to_pub = 0, from_pub = 0;
+
+	/* then the hook's drop is there once, and the file holds one record per send */
+	ck_assert_uint_eq(w->nat.dropped, 1);
+	ck_assert_uint_eq(recs->len, N_NAT);
+	ck_assert_uint_eq(sim_net_stats(w->net).sent, recs->len);
+	for (guint i = 0; i < recs->len; i++) {
+		const uint8_t *ip = g_array_index(recs, struct rec, i).f + 14;
+
+		to_1099 += be32(ip + 16) == PUB_IP && be16(ip + 22) == 1099;
+		to_pub += be32(ip + 16) == PUB_IP;
+		from_pub += be32(ip + 12) == PUB_IP;
+	}
+	ck_assert_uint_eq(to_1099, 1);
+	ck_assert_uint_eq(to_pub, 3);               /* rows 1, 2, 6 */
+	ck_assert_uint_eq(from_pub, 5);             /* rows 0, 4, 5, 7, and 8 (the BYE) */
+	/* and the BYE, delivered this time, shows its public source */
+	const uint8_t *last = g_array_index(recs, struct rec, N_NAT - 1).f + 14;
+	ck_assert_uint_eq(be32(last + 12), PUB_IP);
+	ck_assert_uint_eq(be16(last + 20), 1024);
+	g_array_free(recs, TRUE);
+	nat_world_free(w);
+}
+END_TEST
+
+/* Length of the message NAT row I sends. */
+static uint32_t nat_len(size_t i)
+{
+	GBytes *b = nat_bytes(&nat_script[i]);
+	uint32_t n = (uint32_t)g_bytes_get_size(b);
+
+	g_bytes_unref(b);
+	return n;
+}
+
+START_TEST(test_nat_tcp)
+{
+	/* given the NAT world's file: TCP rows 5 (phone), 6 (server), 7 (phone) */
+	struct nat_world *w = nat_world_new(NAT_TAKEN);
+	GArray *recs = records(pcap_writer_bytes(w->pcap));
+	struct sim_addr remote = sim_stream_remote(w->tcp_server);
+	uint32_t l5 = nat_len(5), l6 = nat_len(6);
+	struct {
+		size_t rec;
+		uint32_t seq, ack;
+	} want[] = {
+		{ 5, 1, 0 },
+		{ 6, 1, 1 + l5 },                /* acks the phone's bytes: one connection */
+		{ 7, 1 + l5, 1 + l6 },
+	};
+
+	/* then the server's stream sees the public mapping, as the records do */
+	ck_assert_uint_eq(remote.ip, PUB_IP);
+	ck_assert_uint_eq(remote.port, 1025);
+	ck_assert_uint_ne(sim_stream_local(w->tcp_phone).port, 1025);
+	/* and sequence numbers run per direction over those addresses: the two directions of
+	   203.0.113.50:1025 <-> 192.168.1.10:5060 number and acknowledge each other */
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		const uint8_t *tcp = g_array_index(recs, struct rec, want[i].rec).f + 34;
+
+		ck_assert_uint_eq(be32(tcp + 4), want[i].seq);
+		ck_assert_uint_eq(be32(tcp + 8), want[i].ack);
+	}
+	g_array_free(recs, TRUE);
+	nat_world_free(w);
+}
+END_TEST
+
 /* ---- tshark ---- */
 
 /* Runs tshark with ARGS on FILE; its stdout (exit status 0 asserted). */
@@ -779,6 +1152,72 @@ START_TEST(test_tshark)
 }
 END_TEST
 
+START_TEST(test_nat_tshark)
+{
+	/* given the NAT world's file written into the build dir (over test_tshark's file: the
+	   tests run one after the other, and tests/local.mk cleans that one name) */
+	char *prog = g_find_program_in_path("tshark");
+	const char *file = TOP_BUILDDIR "/tests/check_pcap.pcap";
+	struct nat_world *w;
+	GError *error = NULL;
+	char ip1[16], ip2[16];
+
+	if (prog == NULL) {
+		printf("check_pcap: tshark not found: skipping the NAT tshark checks\n");
+		return;
+	}
+	w = nat_world_new(NAT_TAKEN);
+	ck_assert_msg(g_file_set_contents(file, (const char *)pcap_writer_bytes(w->pcap)->data,
+					  pcap_writer_bytes(w->pcap)->len, &error),
+		      "%s", error != NULL ? error->message : "?");
+
+	/* when tshark dissects it with every checksum check on */
+	static const char *const fields[] = {
+		"-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+		"-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "ip.src", "-e",
+		"udp.srcport", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "udp.dstport", "-e",
+		"tcp.dstport", "-e", "sip.Method", "-e", "sip.Status-Code", NULL,
+	};
+	static const char *const malformed[] = {
+		"-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+		"-o", "tcp.check_checksum:TRUE", "-Y", "_ws.malformed || _ws.expert.severity >= "
+		"error || ip.checksum.status == 0 || udp.checksum.status == 0 || "
+		"tcp.checksum.status == 0", NULL,
+	};
+	char *f = tshark(prog, file, fields);
+	char *bad = tshark(prog, file, malformed);
+
+	printf("check_pcap: tshark -T fields on the NAT capture:\n%s", f);
+	/* then nothing is malformed, and every frame is the SIP message of its row between the
+	   addresses the table says: the phone shows as 203.0.113.50:1024 (UDP) or :1025 (TCP) */
+	ck_assert_str_eq(bad, "");
+	GString *want = g_string_new(NULL);
+	for (size_t i = 0; i < N_NAT; i++) {
+		const struct nat_step *s = &nat_script[i];
+		bool udp = s->via == SIM_NET_UDP, response = g_str_has_prefix(s->first, "SIP/2.0 ");
+		const char *word = response ? s->first + 8 : s->first;
+		int wlen = (int)strcspn(word, " ");
+
+		char sp[8], dp[8];
+
+		g_snprintf(sp, sizeof(sp), "%u", s->want_src.port);
+		g_snprintf(dp, sizeof(dp), "%u", s->want_dst.port);
+		/* ip.src, udp.srcport, tcp.srcport, ip.dst, udp.dstport, tcp.dstport, method, code */
+		g_string_append_printf(want, "%s\t%s\t%s\t%s\t%s\t%s\t%.*s\t%.*s\n",
+				       sim_ip_str(s->want_src.ip, ip1, sizeof(ip1)), udp ? sp : "",
+				       udp ? "" : sp, sim_ip_str(s->want_dst.ip, ip2, sizeof(ip2)),
+				       udp ? dp : "", udp ? "" : dp, response ? 0 : wlen, word,
+				       response ? wlen : 0, word);
+	}
+	ck_assert_str_eq(f, want->str);
+	g_string_free(want, TRUE);
+	g_free(f);
+	g_free(bad);
+	g_free(prog);
+	nat_world_free(w);
+}
+END_TEST
+
 /* The pcap suite. */
 static Suite *pcap_suite(void)
 {
@@ -793,9 +1232,17 @@ static Suite *pcap_suite(void)
 	tcase_add_test(tc, test_udp_checksum_zero_sent_as_ffff);
 	tcase_add_test(tc, test_deterministic);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("nat");
+	tcase_add_loop_test(tc, test_nat_record, 0, (int)N_NAT);
+	tcase_add_test(tc, test_nat_time_order);
+	tcase_add_test(tc, test_nat_holding);
+	tcase_add_test(tc, test_nat_drop_once);
+	tcase_add_test(tc, test_nat_tcp);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("tshark");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tshark);
+	tcase_add_test(tc, test_nat_tshark);
 	suite_add_tcase(s, tc);
 	return s;
 }
