@@ -1,7 +1,8 @@
 /*
  * ladder.c - the ladder model: lanes and rows built from the trace bus alone (ladder.h).
  *
- * It subscribes to the network's SEND, DELIVER and DROP points and to SIM_TRACE_EVENT notes.
+ * It subscribes to the network's SEND, DELIVER and DROP points, to SIM_TRACE_EVENT notes and to
+ * the call server's SIM_TRACE_CALL points.
  * A row is appended when the trace point that creates it happens (a datagram at its SEND, a note
  * at its emission); trace points come in (time, order) order, so appending keeps the rows in
  * time order with ties in event order, and nothing ever needs sorting. A datagram's row learns
@@ -18,6 +19,12 @@
  *
  * Labels come from the bytes through the SIP layer's read-only parser (models/sip/msg.h) and the
  * SDP parser for a re-INVITE's direction; no other model is known here.
+ *
+ * Calls: the call server's SIM_TRACE_CALL points name each call's parties (caller and callee
+ * lanes), the times of its life, and its SIP legs by Call-ID (SIM_CALL_LEG). Rows keep the
+ * Call-ID of their bytes; which call a row belongs to is only decided when a view is narrowed
+ * (ladder_narrow), because a datagram's row is made at its SEND, before the server, at its
+ * delivery, says which call the dialog joined.
  */
 #include "config.h"
 
@@ -38,6 +45,7 @@ struct ladder_lane {
 	int decl;               /* place in the declaration order; -1 = never declared */
 	int seen;               /* view: order of first appearance in the rows; -1 = in none */
 	size_t drawn;           /* view: index among the drawn lanes, or LADDER_NO_LANE */
+	bool party;             /* some SIM_TRACE_CALL point named it as a caller or callee */
 };
 
 /* A row: the public part renderers read, plus the internal lane ids it is drawn from. */
@@ -49,7 +57,17 @@ struct ladder_lrow {
 	bool resolved;          /* SIP: its DELIVER or DROP has been seen */
 	char *label;
 	char *drop;             /* SIP: the drop reason (owned); NULL when delivered */
+	char *call_id;          /* SIP: the Call-ID of its bytes; NULL for keep-alives, malformed
+				   bytes and notes */
 	struct ladder_datagram dg;  /* SIP only (dg.data NULL for notes) */
+};
+
+/* One call as the call server told it (SIM_TRACE_CALL). */
+struct ladder_call {
+	uint64_t number;        /* the server's call number (key of ladder.calls) */
+	int64_t first, last;    /* times of its first and last point */
+	GArray *parties;        /* guint: internal ids of the lanes its points named as caller or
+				   callee, each once */
 };
 
 /* The drawn lanes, recomputed when dirty (see the file comment). */
@@ -60,13 +78,17 @@ struct ladder_view {
 
 struct ladder {
 	struct sim *sim;
-	struct sim_trace_sub *subs[4];
+	struct sim_trace_sub *subs[5];      /* all NULL in a narrowed copy */
 	GPtrArray *lanes;       /* struct ladder_lane *, by internal id (first mention order) */
 	GHashTable *lane_ids;   /* name -> internal id + 1 (lookup only) */
 	GPtrArray *declared;    /* struct ladder_lane *, in declaration order */
 	GPtrArray *rows;        /* struct ladder_lrow *, in row order */
 	GHashTable *by_packet;  /* &row->pub.packet -> row (lookup only) */
 	GHashTable *sent;       /* set of rows, keyed by (proto, src, dst, bytes) (lookup only) */
+	GHashTable *calls;      /* &call->number -> struct ladder_call * (owns them; lookup only) */
+	GHashTable *call_of;    /* Call-ID (owned) -> the struct ladder_call of its leg (lookup
+				   only) */
+	uint64_t max_call;      /* the highest call number seen */
 	struct ladder_view *view;
 };
 
@@ -221,7 +243,8 @@ static void ladder_label_response(const struct sip_msg *msg, GString *s)
 		g_string_append_printf(s, " (expires %u)", (unsigned)secs);
 }
 
-/* Labels DATA and fills R's request and failure flags; returns whether it is a keep-alive. */
+/* Labels DATA and fills R's request and failure flags and Call-ID; returns whether it is a
+   keep-alive. */
 static bool ladder_label_sip(struct ladder_lrow *r, GBytes *data)
 {
 	struct sip_msg *msg = NULL;
@@ -236,6 +259,8 @@ static bool ladder_label_sip(struct ladder_lrow *r, GBytes *data)
 		r->label = g_strdup("(malformed)");
 		return false;
 	}
+	if (sip_msg_callid(msg).l > 0)
+		r->call_id = g_strndup(sip_msg_callid(msg).p, sip_msg_callid(msg).l);
 	s = g_string_new(NULL);
 	if (sip_msg_is_request(msg)) {
 		r->pub.request = true;
@@ -395,6 +420,7 @@ static void ladder_row_free(gpointer p)
 
 	g_free(r->label);
 	g_free(r->drop);
+	g_free(r->call_id);
 	if (r->dg.data != NULL)
 		g_bytes_unref(r->dg.data);
 	g_free(r);
@@ -497,7 +523,70 @@ static void ladder_on_note(struct ladder *l, int64_t time, const struct sim_trac
 	r->pub.label = r->label;
 }
 
-/* The one trace subscriber, for the four kinds. */
+/* ---- calls ---- */
+
+/* Frees a call record. */
+static void ladder_call_free(gpointer p)
+{
+	struct ladder_call *c = p;
+
+	g_array_free(c->parties, TRUE);
+	g_free(c);
+}
+
+/* The record of call NUMBER, made at TIME on first mention. */
+static struct ladder_call *ladder_call_get(struct ladder *l, uint64_t number, int64_t time)
+{
+	struct ladder_call *c = g_hash_table_lookup(l->calls, &number);
+
+	if (c != NULL)
+		return c;
+	c = g_new0(struct ladder_call, 1);
+	c->number = number;
+	c->first = c->last = time;
+	c->parties = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_hash_table_insert(l->calls, &c->number, c);
+	l->max_call = MAX(l->max_call, number);
+	return c;
+}
+
+/* Whether lane ID is one of C's parties. O(parties): two or three. */
+static bool ladder_call_has(const struct ladder_call *c, guint id)
+{
+	for (guint i = 0; i < c->parties->len; i++)
+		if (g_array_index(c->parties, guint, i) == id)
+			return true;
+	return false;
+}
+
+/* Adds lane ID to C's parties and marks it a party lane. */
+static void ladder_call_party(struct ladder *l, struct ladder_call *c, guint id)
+{
+	((struct ladder_lane *)g_ptr_array_index(l->lanes, id))->party = true;
+	if (!ladder_call_has(c, id))
+		g_array_append_val(c->parties, id);
+}
+
+/* SIM_TRACE_CALL: the call's span and parties; a leg's Call-ID joins the call. */
+static void ladder_on_call(struct ladder *l, int64_t time, const struct sim_trace_call *t)
+{
+	struct ladder_call *c;
+
+	if (t->call == 0)
+		return;
+	c = ladder_call_get(l, t->call, time);
+	c->last = time;
+	if (t->caller != NULL)
+		ladder_call_party(l, c, ladder_lane_id(l, t->caller));
+	if (t->callee != NULL)
+		ladder_call_party(l, c, ladder_lane_id(l, t->callee));
+	/* A Call-ID names one dialog, which belongs to one call: the first claim stands. */
+	if (t->event == SIM_CALL_LEG && t->call_id != NULL &&
+	    !g_hash_table_contains(l->call_of, t->call_id))
+		g_hash_table_insert(l->call_of, g_strdup(t->call_id), c);
+}
+
+/* The one trace subscriber, for the five kinds. */
 static void ladder_on_trace(const struct sim_trace_point *tp, void *arg)
 {
 	struct ladder *l = arg;
@@ -516,6 +605,9 @@ static void ladder_on_trace(const struct sim_trace_point *tp, void *arg)
 	case SIM_TRACE_EVENT:
 		ladder_on_note(l, tp->time, tp->payload);
 		break;
+	case SIM_TRACE_CALL:
+		ladder_on_call(l, tp->time, tp->payload);
+		break;
 	default:
 		break;
 	}
@@ -523,24 +615,35 @@ static void ladder_on_trace(const struct sim_trace_point *tp, void *arg)
 
 /* ---- public ---- */
 
-/* A ladder recording every datagram and note of SIM from now on. */
-struct ladder *ladder_new(struct sim *sim)
+/* An empty ladder on no trace bus. */
+static struct ladder *ladder_alloc(void)
 {
-	static const enum sim_trace_kind kinds[] = {
-		SIM_TRACE_NET_SEND, SIM_TRACE_NET_DELIVER, SIM_TRACE_NET_DROP, SIM_TRACE_EVENT,
-	};
 	struct ladder *l = g_new0(struct ladder, 1);
 
-	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == G_N_ELEMENTS(l->subs));
-	l->sim = sim;
 	l->lanes = g_ptr_array_new();
 	l->lane_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	l->declared = g_ptr_array_new();
 	l->rows = g_ptr_array_new_with_free_func(ladder_row_free);
 	l->by_packet = g_hash_table_new(g_int64_hash, g_int64_equal);
 	l->sent = g_hash_table_new(ladder_sent_hash, ladder_sent_equal);
+	l->calls = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, ladder_call_free);
+	l->call_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	l->view = g_new0(struct ladder_view, 1);
 	l->view->drawn = g_ptr_array_new();
+	return l;
+}
+
+/* A ladder recording every datagram, note and call point of SIM from now on. */
+struct ladder *ladder_new(struct sim *sim)
+{
+	static const enum sim_trace_kind kinds[] = {
+		SIM_TRACE_NET_SEND, SIM_TRACE_NET_DELIVER, SIM_TRACE_NET_DROP, SIM_TRACE_EVENT,
+		SIM_TRACE_CALL,
+	};
+	struct ladder *l = ladder_alloc();
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == G_N_ELEMENTS(l->subs));
+	l->sim = sim;
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
 		l->subs[i] = sim_trace_subscribe(sim, kinds[i], ladder_on_trace, l);
 	return l;
@@ -552,7 +655,10 @@ void ladder_free(struct ladder *l)
 	if (l == NULL)
 		return;
 	for (size_t i = 0; i < G_N_ELEMENTS(l->subs); i++)
-		sim_trace_unsubscribe(l->sim, l->subs[i]);
+		if (l->subs[i] != NULL)
+			sim_trace_unsubscribe(l->sim, l->subs[i]);
+	g_hash_table_destroy(l->call_of);
+	g_hash_table_destroy(l->calls);
 	g_hash_table_destroy(l->sent);
 	g_hash_table_destroy(l->by_packet);
 	g_ptr_array_free(l->rows, TRUE);
@@ -627,4 +733,158 @@ const struct ladder_datagram *ladder_datagram_at(const struct ladder *l, size_t 
 		return NULL;
 	r = g_ptr_array_index(l->rows, i);
 	return r->dg.data != NULL ? &r->dg : NULL;
+}
+
+/* ---- narrowing ---- */
+
+/* The number of calls the call server numbered: its highest call number seen. */
+size_t ladder_call_count(const struct ladder *l)
+{
+	return (size_t)l->max_call;
+}
+
+/* A chosen call while narrowing: its record and its span, widened by its SIP rows. */
+struct ladder_pick {
+	const struct ladder_call *call;
+	int64_t first, last;
+};
+
+/* The id in OUT of lane ID of L, made on first use with L's party mark. */
+static guint ladder_narrow_lane(struct ladder *out, const struct ladder *l, guint id)
+{
+	const struct ladder_lane *lane;
+	guint nid;
+
+	if (id == LANE_NONE)
+		return LANE_NONE;
+	lane = g_ptr_array_index(l->lanes, id);
+	nid = ladder_lane_id(out, lane->name);
+	((struct ladder_lane *)g_ptr_array_index(out->lanes, nid))->party = lane->party;
+	return nid;
+}
+
+/* Lane ID may be drawn with call P: one of its parties, or a lane no call names (the server,
+   the MGI, the MPS, a NAT). */
+static bool ladder_pick_lane(const struct ladder *l, const struct ladder_pick *p, guint id)
+{
+	const struct ladder_lane *lane = g_ptr_array_index(l->lanes, id);
+
+	return !lane->party || ladder_call_has(p->call, id);
+}
+
+/* Note row R belongs to call P: within its span, on its lanes, one of them its party. */
+static bool ladder_pick_note(const struct ladder *l, const struct ladder_pick *p,
+			     const struct ladder_lrow *r)
+{
+	return r->pub.time >= p->first && r->pub.time <= p->last &&
+	       ladder_pick_lane(l, p, r->from) && ladder_pick_lane(l, p, r->to) &&
+	       (ladder_call_has(p->call, r->from) || ladder_call_has(p->call, r->to));
+}
+
+/* A copy of row R of L appended to OUT. */
+static void ladder_narrow_row(struct ladder *out, const struct ladder *l,
+			      const struct ladder_lrow *r)
+{
+	struct ladder_lrow *c = ladder_row_new(out, r->pub.kind, r->pub.time);
+
+	c->pub = r->pub;
+	c->from = ladder_narrow_lane(out, l, r->from);
+	c->to = ladder_narrow_lane(out, l, r->to);
+	c->crossed = ladder_narrow_lane(out, l, r->crossed);
+	c->sent_to = ladder_narrow_lane(out, l, r->sent_to);
+	c->resolved = true;
+	c->label = g_strdup(r->label);
+	c->drop = g_strdup(r->drop);
+	c->call_id = g_strdup(r->call_id);
+	c->pub.label = c->label;
+	c->pub.dropped = c->drop;
+	if (r->dg.data != NULL) {
+		c->dg = r->dg;
+		c->dg.data = g_bytes_ref(r->dg.data);
+	}
+}
+
+/* A copy of call record C of L in OUT, its Call-IDs included (those of OUT's rows). */
+static struct ladder_call *ladder_narrow_call(struct ladder *out, const struct ladder *l,
+					      const struct ladder_call *c)
+{
+	struct ladder_call *n = ladder_call_get(out, c->number, c->first);
+
+	n->last = c->last;
+	for (guint i = 0; i < c->parties->len; i++)
+		ladder_call_party(out, n, ladder_narrow_lane(out, l, g_array_index(c->parties,
+										     guint, i)));
+	return n;
+}
+
+/* A new ladder holding the rows of the N calls CALLS of L (see ladder.h). */
+struct ladder *ladder_narrow(const struct ladder *l, const uint64_t *calls, size_t n)
+{
+	struct ladder *out = ladder_alloc();
+	GArray *picks = g_array_new(FALSE, FALSE, sizeof(struct ladder_pick));
+	GHashTable *index = g_hash_table_new(NULL, NULL);     /* call -> pick + 1 (lookup) */
+	bool *keep = g_new0(bool, l->rows->len + 1);
+
+	/* The chosen calls that exist, each once, with the span of their points. */
+	for (size_t i = 0; i < n; i++) {
+		const struct ladder_call *c = g_hash_table_lookup(l->calls, &calls[i]);
+		struct ladder_pick p;
+
+		if (c == NULL || g_hash_table_contains(index, c))
+			continue;
+		p = (struct ladder_pick){ c, c->first, c->last };
+		g_array_append_val(picks, p);
+		g_hash_table_insert(index, (gpointer)c, GUINT_TO_POINTER(picks->len));
+	}
+	/* Their SIP rows, by the Call-ID of the leg each one belongs to; they widen the span. */
+	for (guint i = 0; i < l->rows->len; i++) {
+		const struct ladder_lrow *r = g_ptr_array_index(l->rows, i);
+		const struct ladder_call *c;
+		struct ladder_pick *p;
+		guint k;
+
+		if (r->call_id == NULL ||
+		    (c = g_hash_table_lookup(l->call_of, r->call_id)) == NULL ||
+		    (k = GPOINTER_TO_UINT(g_hash_table_lookup(index, c))) == 0)
+			continue;
+		keep[i] = true;
+		p = &g_array_index(picks, struct ladder_pick, k - 1);
+		p->first = MIN(p->first, r->pub.time);
+		p->last = MAX(p->last, r->pub.time);
+	}
+	/* Their notes, by span and lanes. */
+	for (guint i = 0; i < l->rows->len; i++) {
+		const struct ladder_lrow *r = g_ptr_array_index(l->rows, i);
+
+		if (r->pub.kind == LADDER_ROW_SIP)
+			continue;
+		for (guint k = 0; k < picks->len && !keep[i]; k++)
+			keep[i] = ladder_pick_note(l, &g_array_index(picks, struct ladder_pick, k),
+						   r);
+	}
+	/* The copy: L's drawn lanes declared in their order, the rows kept, the chosen calls. */
+	ladder_view_update(l);
+	for (guint i = 0; i < l->view->drawn->len; i++)
+		ladder_lane(out, ((const struct ladder_lane *)g_ptr_array_index(l->view->drawn,
+										i))->name);
+	for (guint i = 0; i < l->rows->len; i++)
+		if (keep[i])
+			ladder_narrow_row(out, l, g_ptr_array_index(l->rows, i));
+	for (guint k = 0; k < picks->len; k++)
+		ladder_narrow_call(out, l, g_array_index(picks, struct ladder_pick, k).call);
+	for (guint i = 0; i < out->rows->len; i++) {
+		const struct ladder_lrow *r = g_ptr_array_index(out->rows, i);
+		struct ladder_call *c;
+
+		if (r->call_id == NULL || g_hash_table_contains(out->call_of, r->call_id))
+			continue;
+		c = g_hash_table_lookup(l->call_of, r->call_id);
+		g_hash_table_insert(out->call_of, g_strdup(r->call_id),
+				    g_hash_table_lookup(out->calls, &c->number));
+	}
+	out->max_call = l->max_call;
+	g_free(keep);
+	g_hash_table_destroy(index);
+	g_array_free(picks, TRUE);
+	return out;
 }

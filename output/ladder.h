@@ -1,8 +1,8 @@
 /*
  * ladder.h - the ladder model of a run and its text form: one lane per named entity, one row per
  * SIP datagram or ladder note, in time order. It only subscribes to the trace bus (datagram sent,
- * delivered and dropped; SIM_TRACE_EVENT notes) and reads the bytes with the SIP layer's parser
- * to label them; it never looks into a model.
+ * delivered and dropped; SIM_TRACE_EVENT notes; SIM_TRACE_CALL points) and reads the bytes with
+ * the SIP layer's parser to label them; it never looks into a model.
  *
  * Rows:
  * - a datagram: at its send time, from the sender's lane (the SEND host) to the lane it reached
@@ -21,6 +21,25 @@
  * - bytes that are only CR/LF: "keep-alive"; anything else the parser refuses: "(malformed)";
  * - a datagram with the very bytes of an earlier one between the same two addresses adds
  *   " (retransmission)" (keep-alives excepted: they repeat by design).
+ *
+ * Narrowing (a long run's picture cut down to chosen calls, ladder_narrow): the call server
+ * numbers its calls 1, 2 ... and names, in its SIM_TRACE_CALL points, each call's parties (the
+ * caller's and callee's lanes) and each SIP leg by its Call-ID (SIM_CALL_LEG). A narrowed ladder
+ * holds, of the whole one:
+ * - every SIP row whose Call-ID is a leg of a chosen call: requests, responses, ACK, CANCEL,
+ *   BYE, retransmissions and dropped datagrams alike (REGISTER, keep-alives and anything of no
+ *   call never);
+ * - every note row (action, signal, media) that lies within a chosen call's span and touches
+ *   one of its parties and otherwise only lanes that are no call's party (the server, the MGI,
+ *   the MPS, a NAT). The span runs from the call's first SIP row or point, whichever is
+ *   earlier, to its last SIP row or point, whichever is later, both ends included: so a
+ *   digital phone's ring and answer, the MGI's media bars, and a call that has no SIP leg at
+ *   all (TDM to TDM) are kept, while a registrar note on the server's lane, or another call's
+ *   signal to another phone at the same moment, are not. A note of a phone that is a party of
+ *   two calls at once goes with both.
+ * Rows keep their labels, marks and drop reasons exactly as in the whole ladder (a
+ * "(retransmission)" stays one even when the first copy belonged to no chosen call); lanes keep
+ * the whole ladder's order, and those no kept row uses are left out.
  */
 #ifndef OSSIM_OUTPUT_LADDER_H
 #define OSSIM_OUTPUT_LADDER_H
@@ -72,6 +91,18 @@ size_t ladder_lane_count(const struct ladder *l);
 const char *ladder_lane_at(const struct ladder *l, size_t i);
 size_t ladder_row_count(const struct ladder *l);
 const struct ladder_row *ladder_row_at(const struct ladder *l, size_t i);
+
+/* The number of calls the call server numbered in this ladder: its highest call number seen
+ * (0 when none); a narrowed ladder keeps the count of the one it came from. */
+size_t ladder_call_count(const struct ladder *l);
+/*
+ * A new ladder that holds only the rows of the N calls CALLS of L (numbers as the server gave
+ * them, in any order; repeated or unknown numbers are ignored, so none that exists gives a ladder
+ * with no rows and no lanes), by the rules above. It is subscribed to nothing, so it may outlive
+ * L and L's sim: free it with ladder_free; every accessor and writer takes it as it takes L.
+ * L is not changed. O(rows x calls chosen).
+ */
+struct ladder *ladder_narrow(const struct ladder *l, const uint64_t *calls, size_t n);
 
 /*
  * The text ladder (ladder.txt): a title line "# TITLE", a header of lane names centred over

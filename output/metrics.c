@@ -198,6 +198,7 @@ static void on_call(const struct sim_trace_point *tp, void *arg)
 		m->v[M_CALL_ENDED]++;
 		break;
 	case SIM_CALL_ALERTING:
+	case SIM_CALL_LEG:
 		break;
 	}
 }

@@ -174,6 +174,11 @@ enum sim_call_event {
 	SIM_CALL_ANSWERED,      /* the callee answered: the conversation starts */
 	SIM_CALL_FAILED,        /* refused or abandoned before answer: status and cause set */
 	SIM_CALL_ENDED,         /* an answered call was cleared */
+	SIM_CALL_LEG,           /* the server attached a SIP dialog to the call (call_id set):
+				   the caller's INVITE as it is offered, then each INVITE it
+				   sends a callee under a new Call-ID; once per Call-ID, so a
+				   new INVITE under the same Call-ID (the MGI-03 retry after
+				   488) is no new leg. A TDM side has no leg. */
 };
 struct sim_trace_call {
 	enum sim_call_event event;
@@ -186,6 +191,7 @@ struct sim_trace_call {
 				   "not found", "mgi", "mps", "nat", "timeout", "rejected",
 				   "cancelled", "forbidden"); NULL otherwise */
 	const char *media;      /* ANSWERED: "direct", "mgi", "mps"; NULL otherwise */
+	const char *call_id;    /* LEG: the leg's Call-ID as on the wire; NULL otherwise */
 };
 
 /* SIM_TRACE_REG: published by the registrar for every REGISTER it decides on. */

@@ -78,7 +78,8 @@ struct world {
 	struct ua ua[N_UA];
 	GPtrArray *ladder;               /* char *: "SRC>DST label" */
 	GPtrArray *bytes;                /* GBytes *, what each ladder row carried */
-	GPtrArray *calls;                /* char *: the SIM_TRACE_CALL points */
+	GPtrArray *calls;                /* char *: the SIM_TRACE_CALL points but legs */
+	GPtrArray *legs;                 /* char *: SIM_CALL_LEG points, "N CALL-ID" */
 	GPtrArray *notes;                /* char *: SIM_TRACE_EVENT notes (not NAT crossings) */
 	GPtrArray *pools;                /* char *: "MGI 1" ... level changes */
 	struct sim_trace_sub *subs[4];
@@ -402,7 +403,7 @@ static void on_send(const struct sim_trace_point *tp, void *arg)
 
 static const char *const call_ev[] = { "offered", "alerting", "answered", "failed", "ended" };
 
-/* SIM_TRACE_CALL points as short text. */
+/* SIM_TRACE_CALL points as short text; legs apart, as "N CALL-ID". */
 static void on_call(const struct sim_trace_point *tp, void *arg)
 {
 	const struct sim_trace_call *c = tp->payload;
@@ -410,6 +411,11 @@ static void on_call(const struct sim_trace_point *tp, void *arg)
 	char *s = NULL;
 
 	switch (c->event) {
+	case SIM_CALL_LEG:
+		ck_assert_ptr_nonnull(c->call_id);
+		g_ptr_array_add(w->legs, g_strdup_printf("%" G_GUINT64_FORMAT " %s", c->call,
+							 c->call_id));
+		return;
 	case SIM_CALL_OFFERED:
 		s = g_strdup_printf("offered %s %s", c->caller, c->dialled);
 		break;
@@ -510,6 +516,7 @@ static void clear(struct world *w)
 	g_ptr_array_set_size(w->ladder, 0);
 	g_ptr_array_set_size(w->bytes, 0);
 	g_ptr_array_set_size(w->calls, 0);
+	g_ptr_array_set_size(w->legs, 0);
 	g_ptr_array_set_size(w->notes, 0);
 	g_ptr_array_set_size(w->pools, 0);
 }
@@ -527,6 +534,7 @@ static struct world *world_new(unsigned mgi_ports, uint16_t no_port)
 	w->ladder = g_ptr_array_new_with_free_func(g_free);
 	w->bytes = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	w->calls = g_ptr_array_new_with_free_func(g_free);
+	w->legs = g_ptr_array_new_with_free_func(g_free);
 	w->notes = g_ptr_array_new_with_free_func(g_free);
 	w->pools = g_ptr_array_new_with_free_func(g_free);
 	w->subs[0] = sim_trace_subscribe(w->sim, SIM_TRACE_NET_SEND, on_send, w);
@@ -610,6 +618,7 @@ static void world_free(struct world *w)
 	g_ptr_array_unref(w->ladder);
 	g_ptr_array_unref(w->bytes);
 	g_ptr_array_unref(w->calls);
+	g_ptr_array_unref(w->legs);
 	g_ptr_array_unref(w->notes);
 	g_ptr_array_unref(w->pools);
 	g_free(w);
@@ -681,6 +690,20 @@ static char *row_hdr(struct world *w, guint i, enum sip_hdr id)
 	return v;
 }
 
+/* Asserts that leg K published is "CALL <the Call-ID of ladder row ROW>": the dialog of that
+ * datagram was attached to call CALL. */
+static void assert_leg(struct world *w, guint k, uint64_t call, guint row)
+{
+	char *id = row_hdr(w, row, SIP_HDR_CALL_ID);
+	char *want = g_strdup_printf("%" G_GUINT64_FORMAT " %s", call, id);
+
+	ck_assert_ptr_nonnull(id);
+	ck_assert_uint_lt(k, w->legs->len);
+	ck_assert_str_eq(g_ptr_array_index(w->legs, k), want);
+	g_free(want);
+	g_free(id);
+}
+
 /* ---------------------------------------------------------------- tests */
 
 /* CALL-02, CALL-03, MGI-02, REG-07, LIC-05: the basic call of F-BASIC, end to end. */
@@ -720,6 +743,11 @@ START_TEST(test_basic_call)
 	ASSERT_JOINED(w->calls, "offered SIPP1 2002|alerting SIPP2|answered direct");
 	ASSERT_JOINED(w->notes, "up SIPP1>SIPP2 RTP PCMU");
 	ck_assert_uint_eq(w->pools->len, 0);    /* MGI-02: no MGI, no MPS */
+	/* and call 1 has two legs: the caller's INVITE's dialog, then the one to SIPP2 */
+	ck_assert_uint_eq(w->legs->len, 2);
+	assert_leg(w, 0, 1, 0);
+	assert_leg(w, 1, 1, 2);
+	ck_assert_str_ne(g_ptr_array_index(w->legs, 0), g_ptr_array_index(w->legs, 1));
 
 	/* when SIPP1 hangs up */
 	clear(w);
@@ -731,6 +759,7 @@ START_TEST(test_basic_call)
 				 "OfficeServ>SIPP2 BYE|SIPP2>OfficeServ 200");
 	ASSERT_JOINED(w->calls, "ended");
 	ASSERT_JOINED(w->notes, "down SIPP1>SIPP2 RTP PCMU");
+	ck_assert_uint_eq(w->legs->len, 0);     /* the BYEs open no leg */
 	s = officeserv_stats(w->os);
 	ck_assert_uint_eq(s.calls_offered, 1);
 	ck_assert_uint_eq(s.calls_answered, 1);
@@ -772,46 +801,48 @@ struct refusal_row {
 	uint16_t callee_refuses;         /* SIPP2 answers its INVITE with this */
 	const char *ladder;
 	const char *calls;
+	unsigned legs;                   /* SIM_CALL_LEG points: the caller's (row 0), the
+					    callee's (row 2) */
 };
 
 static const struct refusal_row refusal_rows[] = {
 	/* CALL-04: not registered, no CFU */
 	{ "480 unregistered", SIPP1, "2005", 0,
 	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 100|OfficeServ>SIPP1 480|SIPP1>OfficeServ ACK",
-	  "offered SIPP1 2005|failed 480 unreachable" },
+	  "offered SIPP1 2005|failed 480 unreachable", 1 },
 	/* CALL-01 suggestion: nothing matches */
 	{ "404 unknown", SIPP1, "7777", 0,
 	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 100|OfficeServ>SIPP1 404|SIPP1>OfficeServ ACK",
-	  "offered SIPP1 7777|failed 404 not found" },
+	  "offered SIPP1 7777|failed 404 not found", 1 },
 	/* CALL-01 suggestion: a proper prefix of station numbers */
 	{ "484 prefix", SIPP1, "20", 0,
 	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 100|OfficeServ>SIPP1 484|SIPP1>OfficeServ ACK",
-	  "offered SIPP1 20|failed 484 not found" },
+	  "offered SIPP1 20|failed 484 not found", 1 },
 	/* REG-08: a trunk code from an address that is not 2001's registered one */
 	{ "403 trunk from wrong IP", ROGUE, "9123", 0,
 	  "ROGUE>OfficeServ INVITE|OfficeServ>ROGUE 100|OfficeServ>ROGUE 403|ROGUE>OfficeServ ACK",
-	  "offered ROGUE 9123|failed 403 forbidden" },
+	  "offered ROGUE 9123|failed 403 forbidden", 1 },
 	/* CALL-07: a trunk-like caller dials a trunk code or a feature code */
 	{ "403 trunk from trunk-like", ROGUE2, "9123", 0,
 	  "ROGUE2>OfficeServ INVITE|OfficeServ>ROGUE2 100|OfficeServ>ROGUE2 403|"
 	  "ROGUE2>OfficeServ ACK",
-	  "offered ROGUE2 9123|failed 403 forbidden" },
+	  "offered ROGUE2 9123|failed 403 forbidden", 1 },
 	{ "403 feature from trunk-like", ROGUE2, "6012002", 0,
 	  "ROGUE2>OfficeServ INVITE|OfficeServ>ROGUE2 100|OfficeServ>ROGUE2 403|"
 	  "ROGUE2>OfficeServ ACK",
-	  "offered ROGUE2 6012002|failed 403 forbidden" },
+	  "offered ROGUE2 6012002|failed 403 forbidden", 1 },
 	/* FC-02: a station's feature code, 480 at once without 100 Trying; no call traced */
 	{ "480 feature code", SIPP1, "6012002", 0,
-	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 480|SIPP1>OfficeServ ACK", "" },
+	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 480|SIPP1>OfficeServ ACK", "", 0 },
 	/* the callee refuses: the same code goes back */
 	{ "603 relayed", SIPP1, "2002", 603,
 	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 100|OfficeServ>SIPP2 INVITE|"
 	  "SIPP2>OfficeServ 603|OfficeServ>SIPP2 ACK|OfficeServ>SIPP1 603|SIPP1>OfficeServ ACK",
-	  "offered SIPP1 2002|failed 603 rejected" },
+	  "offered SIPP1 2002|failed 603 rejected", 2 },
 	{ "486 relayed", SIPP1, "2002", 486,
 	  "SIPP1>OfficeServ INVITE|OfficeServ>SIPP1 100|OfficeServ>SIPP2 INVITE|"
 	  "SIPP2>OfficeServ 486|OfficeServ>SIPP2 ACK|OfficeServ>SIPP1 486|SIPP1>OfficeServ ACK",
-	  "offered SIPP1 2002|failed 486 busy" },
+	  "offered SIPP1 2002|failed 486 busy", 2 },
 };
 
 START_TEST(test_refusal)
@@ -828,6 +859,9 @@ START_TEST(test_refusal)
 	/* then the ladder and the call trace are the row's, and nothing is left held */
 	ASSERT_JOINED(w->ladder, r->ladder);
 	ASSERT_JOINED(w->calls, r->calls);
+	ck_assert_uint_eq(w->legs->len, r->legs);
+	for (guint k = 0; k < r->legs; k++)
+		assert_leg(w, k, 1, k == 0 ? 0 : 2);
 	ck_assert_uint_eq(w->pools->len, 0);
 	s = officeserv_stats(w->os);
 	ck_assert_uint_eq(s.calls_failed, r->calls[0] != '\0' ? 1 : 0);
@@ -853,6 +887,9 @@ START_TEST(test_busy)
 				 "OfficeServ>SIPP3 486|SIPP3>OfficeServ ACK");
 	ASSERT_JOINED(w->calls, "offered SIPP3 2002|failed 486 busy");
 	ck_assert_uint_eq(w->ua[SIPP2].rang, 1);
+	/* and the refused call is call 2, with the caller's leg alone */
+	ck_assert_uint_eq(w->legs->len, 1);
+	assert_leg(w, 0, 2, 0);
 	/* and once the first call is over, 2002 takes calls again */
 	ua_answer(&w->ua[SIPP2]);
 	run_ms(w, 50);
@@ -889,6 +926,11 @@ START_TEST(test_cfu)
 	ck_assert_str_eq(v, "<sip:2004@10.0.0.1>;reason=unavailable;counter=1");
 	g_free(v);
 	ASSERT_JOINED(w->calls, "offered SIPP1 2004|alerting SIPP2");
+	/* and the forward is the call's one callee leg: CFU on no binding sends 2004 nothing
+	 * (CALL-04), so the dialogs are the caller's and the one with SIPP2 */
+	ck_assert_uint_eq(w->legs->len, 2);
+	assert_leg(w, 0, 1, 0);
+	assert_leg(w, 1, 1, 2);
 	world_free(w);
 }
 END_TEST
@@ -938,6 +980,9 @@ START_TEST(test_sip_to_dgp)
 				 "OfficeServ>SIPP1 180");
 	ASSERT_JOINED(w->notes, "signal OfficeServ>DGP ring");
 	ASSERT_JOINED(w->pools, "MGI 1");
+	/* and the call's only leg is the caller's: the digital phone has none */
+	ck_assert_uint_eq(w->legs->len, 1);
+	assert_leg(w, 0, 1, 0);
 	ck_assert_int_eq(officeserv_tdm_hang_up(w->os, "DGP"), ENOENT);   /* not picked up */
 
 	/* when the DGP answers */
@@ -984,6 +1029,8 @@ START_TEST(test_dgp_to_sip)
 	ASSERT_SDP(w, 0, "o=OfficeServ 10.0.0.2 c=10.0.0.2 m=30000 PCMU PCMA G729 "
 			 "telephone-event");
 	ASSERT_JOINED(w->calls, "offered DGP 2002|alerting SIPP2|answered mgi");
+	ck_assert_uint_eq(w->legs->len, 1);     /* the callee's alone: the caller is TDM */
+	assert_leg(w, 0, 1, 0);
 	ASSERT_JOINED(w->notes, "action DGP off-hook|action DGP dial 2002|"
 				"signal OfficeServ>DGP ringback tone|signal OfficeServ>DGP connect|"
 				"up DGP>MGI TDM|up MGI>SIPP2 RTP PCMU");
@@ -1033,6 +1080,7 @@ START_TEST(test_dgp_reorder)
 	ASSERT_JOINED(w->notes, "action DGP off-hook|action DGP dial 2002|"
 				"signal OfficeServ>DGP reorder tone");
 	ASSERT_JOINED(w->calls, "offered DGP 2002|failed 0 mgi");
+	ck_assert_uint_eq(w->legs->len, 0);     /* no SIP side was ever reached */
 	ck_assert_int_eq(officeserv_tdm_hang_up(w->os, "DGP"), 0);
 	world_free(w);
 }
@@ -1088,6 +1136,11 @@ START_TEST(test_transcode)
 	ASSERT_SDP(w, 10, "o=OfficeServ 10.0.0.2 c=10.0.0.2 m=30002 PCMU");
 	ASSERT_JOINED(w->pools, "MGI 2");
 	ASSERT_JOINED(w->calls, "offered SIPP1 2002|alerting SIPP2|answered mgi");
+	/* and the retry after 488 is the same leg (same Call-ID, RFC 3261 8.1.3.5): two legs */
+	ck_assert_uint_eq(w->legs->len, 2);
+	assert_leg(w, 0, 1, 0);
+	assert_leg(w, 1, 1, 2);
+	assert_leg(w, 1, 1, 5);
 	ASSERT_JOINED(w->notes, "up SIPP1>MGI RTP PCMU|up MGI>SIPP2 RTP G729");
 	clear(w);
 	ua_bye(&w->ua[SIPP2]);
@@ -1206,6 +1259,8 @@ START_TEST(test_trunk_in)
 	ASSERT_JOINED(w->notes, "signal PRI>OfficeServ SETUP 2002|signal OfficeServ>PRI ALERTING|"
 				"signal OfficeServ>PRI CONNECT|up PRI>MGI TDM|up MGI>SIPP2 RTP PCMU");
 	ASSERT_JOINED(w->calls, "offered PRI 2002|alerting SIPP2|answered mgi");
+	ck_assert_uint_eq(w->legs->len, 1);
+	assert_leg(w, 0, 1, 0);
 	/* a second SETUP takes the second B channel, a third finds none */
 	ck_assert_int_eq(officeserv_tdm_dial(w->os, "PRI", "2003", NULL), 0);
 	ck_assert_int_eq(officeserv_tdm_dial(w->os, "PRI", "2001", NULL), EBUSY);

@@ -87,7 +87,7 @@
 /* ---- the world (tests/ladder_world.h) and its script ---- */
 
 /* The world with SIPP2 -> SIPP1 losing every datagram, and the ladder's lanes declared. */
-static void world_init_drawn(struct world *w)
+static void world_init_drawn(struct test_world *w)
 {
 	static const char *const lanes[] = { "SIPP1", "NAT", "OfficeServ", "SIPP2" };
 
@@ -119,7 +119,7 @@ static const struct step script[] = {
 #define ROW_DROP 9      /* the BYE lost on the link */
 
 /* Builds the world and plays the script to its end. */
-static void run_script(struct world *w)
+static void run_script(struct test_world *w)
 {
 	world_init_drawn(w);
 	world_play(w, script, G_N_ELEMENTS(script));
@@ -240,7 +240,7 @@ static bool contains(const char *p, size_t len, const char *s)
 /* The SVG is well-formed XML with an svg root, the title and the graph's 5 lanes. */
 START_TEST(test_svg_valid)
 {
-	struct world w;
+	struct test_world w;
 	GBytes *svg;
 	xmlDoc *doc;
 	xmlXPathObject *o;
@@ -297,7 +297,7 @@ static const struct text_case text_cases[] = {
 START_TEST(test_svg_text)
 {
 	const struct text_case *c = &text_cases[_i];
-	struct world w;
+	struct test_world w;
 	GBytes *svg;
 	xmlDoc *doc;
 	char *expr, *s;
@@ -340,7 +340,7 @@ START_TEST(test_svg_colours)
 		{ "//svg:g[@id='row7']/svg:path/@stroke-dasharray", "5,2" },  /* signal: dashed */
 		{ "//svg:g[@id='row8']/svg:path/@stroke-dasharray", "1,5" },  /* media down */
 	};
-	struct world w;
+	struct test_world w;
 	GBytes *svg;
 	xmlDoc *doc;
 
@@ -371,7 +371,7 @@ END_TEST
 START_TEST(test_svg_geometry)
 {
 	static const double gaps[] = { 150.0, 150.0, 188.5, 150.0 };
-	struct world w;
+	struct test_world w;
 	GBytes *svg;
 	xmlDoc *doc;
 	double x[5], prev = 0.0;
@@ -421,7 +421,7 @@ END_TEST
 START_TEST(test_repeatable)
 {
 	static const char *const formats[] = { "svg", "png", "pdf" };
-	struct world w;
+	struct test_world w;
 
 	run_script(&w);
 	for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
@@ -440,7 +440,7 @@ END_TEST
 /* The PNG is the SVG's size at 96 dpi (points x 4/3), under cairo's 32767 px. */
 START_TEST(test_png_size)
 {
-	struct world w;
+	struct test_world w;
 	GBytes *svg, *png;
 	xmlDoc *doc;
 	gsize len;
@@ -514,7 +514,7 @@ static void check_xref(const char *p, size_t len)
 /* The PDF is a PDF, without cairo's /CreationDate (blanked so that it is reproducible). */
 START_TEST(test_pdf)
 {
-	struct world w;
+	struct test_world w;
 	GBytes *pdf;
 	gsize len;
 	const char *p;
@@ -549,7 +549,7 @@ static GBytes *read_file(const char *path)
    ladder written afterwards to the same name removes the pages it no longer has. */
 START_TEST(test_png_pages)
 {
-	struct world w, small;
+	struct test_world w, small;
 	GError *err = NULL;
 	char *path = g_strdup(OUT "long.png");
 	guint32 width = 0;
@@ -612,7 +612,7 @@ END_TEST
 START_TEST(test_write_files)
 {
 	static const char *const formats[] = { "svg", "pdf", "png" };
-	struct world w;
+	struct test_world w;
 
 	run_script(&w);
 	for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
@@ -637,7 +637,7 @@ END_TEST
 /* Bad format, page or file: EINVAL / EIO with ERR set in LADDER_GV_ERROR. */
 START_TEST(test_errors)
 {
-	struct world w;
+	struct test_world w;
 	GError *err = NULL;
 	GBytes *out = NULL;
 
@@ -668,7 +668,7 @@ END_TEST
 /* An empty ladder is one page with its title and no lane. */
 START_TEST(test_empty)
 {
-	struct world w;
+	struct test_world w;
 	GBytes *svg;
 	xmlDoc *doc;
 	char *s;

@@ -18,7 +18,7 @@
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
-struct world {
+struct test_world {
 	struct sim *sim;
 	struct sim_net *net;
 	struct sim_udp *sock[3];   /* SIPP1, OfficeServ, SIPP2 on 5060 */
@@ -29,7 +29,7 @@ static const char *const host_names[] = { "SIPP1", "OfficeServ", "SIPP2" };
 static const uint32_t host_ips[] = { IP(10, 0, 0, 1), IP(10, 0, 0, 10), IP(10, 0, 0, 2) };
 
 /* Builds the three hosts with a socket each on 5060, 1 ms links, and a ladder. */
-static void world_init(struct world *w)
+static void world_init(struct test_world *w)
 {
 	struct sim_link link = { SIM_MS, 0, SIM_DELAY_CONST, 0.0 };
 
@@ -47,7 +47,7 @@ static void world_init(struct world *w)
 }
 
 /* Makes every datagram from SIPP2 to SIPP1 get lost on the link. */
-static void world_lose_sipp2_to_sipp1(struct world *w)
+static void world_lose_sipp2_to_sipp1(struct test_world *w)
 {
 	struct sim_link lossy = { SIM_MS, 0, SIM_DELAY_CONST, 1.0 };
 
@@ -56,7 +56,7 @@ static void world_lose_sipp2_to_sipp1(struct world *w)
 }
 
 /* Frees the ladder, then the network, then the world. */
-static void world_fini(struct world *w)
+static void world_fini(struct test_world *w)
 {
 	ladder_free(w->ladder);
 	sim_net_free(w->net);
@@ -64,7 +64,7 @@ static void world_fini(struct world *w)
 }
 
 /* Sends BYTES from host FROM (its 5060 socket) to "ip:port" TO now; returns the packet id. */
-static uint64_t world_send(struct world *w, const char *from, const char *to, const char *bytes)
+static uint64_t world_send(struct test_world *w, const char *from, const char *to, const char *bytes)
 {
 	struct sim_addr dst;
 	GBytes *b = g_bytes_new(bytes, strlen(bytes));
@@ -92,7 +92,7 @@ struct step {
 };
 
 /* Plays the N steps of SCRIPT, each at its time (the clock is run up to it first). */
-static void world_play(struct world *w, const struct step *script, size_t n)
+static void world_play(struct test_world *w, const struct step *script, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct step *s = &script[i];

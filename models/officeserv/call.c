@@ -17,6 +17,9 @@
  *   A failure of the callee leg is relayed with the same code; Timer B becomes 408 (NATC-02).
  *   CANCEL from the caller: 200, 487, and a CANCEL on the callee leg (sent once the callee has
  *   answered provisionally, RFC 3261 9.1). BYE from either side: 200, BYE to the other side.
+ *   Each SIP dialog the call owns (the caller's, and each callee INVITE under a new Call-ID) is
+ *   published once as SIM_CALL_LEG with its Call-ID, so that outputs can tell which datagrams
+ *   belong to which call without reading the server's state.
  * A TDM leg sends no SIP: its user's actions are ACTION notes on its lane ("off-hook",
  * "dial 2001", "answer", "hook on") and what the server does to it SIGNAL notes ("ring",
  * "ring stop", "ringback tone", "busy tone", "reorder tone", "connect", "disconnect"); an
@@ -93,6 +96,23 @@ static void call_trace(struct os_call *c, enum sim_call_event ev, uint16_t statu
 	};
 
 	os_trace_call(c->os, &t);
+}
+
+/* Publishes SIM_CALL_LEG: the SIP dialog with Call-ID ID (LEN octets) is now a leg of C. */
+static void call_trace_leg(struct os_call *c, const char *id, size_t len)
+{
+	struct sim_trace_call t = {
+		.event = SIM_CALL_LEG, .call = c->id, .caller = c->a.lane, .callee = c->b.lane,
+		.dialled = c->dialled,
+	};
+	char *s;
+
+	if (len == 0 || !sim_trace_wanted(c->os->sim, SIM_TRACE_CALL))
+		return;
+	s = g_strndup(id, len);
+	t.call_id = s;
+	os_trace_call(c->os, &t);
+	g_free(s);
 }
 
 /* A SIGNAL note FROM -> TO. */
@@ -387,8 +407,12 @@ static int callee_invite(struct os_call *c)
 	GBytes *body, *bytes;
 	int rc;
 
-	if (b->call_id[0] == '\0')
+	if (b->call_id[0] == '\0') {
 		sip_build_callid(b->call_id, sim_entity_rng(&os->ent), os->mp);
+		/* A new Call-ID is a new leg of C; the MGI-03 retry keeps it (RFC 3261 8.1.3.5:
+		 * a new request of the same call, CSeq + 1), so it is no new leg. */
+		call_trace_leg(c, b->call_id, strlen(b->call_id));
+	}
 	b->cseq++;
 	b->provisional = false;
 	sip_build_branch(branch, sim_entity_rng(&os->ent));
@@ -1002,6 +1026,8 @@ static void call_invite(struct officeserv *os, struct sip_strans *st, const stru
 		c->a.sdp = NULL;
 	os->stats.calls_offered++;
 	call_trace(c, SIM_CALL_OFFERED, 0, NULL);
+	/* The caller's dialog is the call's first leg. */
+	call_trace_leg(c, sip_msg_callid(req).p, sip_msg_callid(req).l);
 	if (c->a.sdp == NULL || sip_sdp_first_audio(c->a.sdp) < 0) {
 		/* Late offers are not taken: every simulated phone offers in its INVITE. */
 		call_fail(c, 488, "rejected");
