@@ -1,4 +1,4 @@
-# output/: trace-bus subscribers and renderers (ladders, later pcap, metrics and the report).
+# output/: trace-bus subscribers and renderers (ladders, pcap, metrics, the report).
 libossim_la_SOURCES += \
 	output/ladder.h \
 	output/ladder_priv.h \
@@ -12,4 +12,6 @@ libossim_la_SOURCES += \
 	output/metrics.c \
 	output/pcap.h \
 	output/pcap.c \
+	output/report.h \
+	output/report.c \
 	$(NULL)

@@ -98,6 +98,15 @@ const char *metrics_name(size_t i)
 	return i < M_COUNT ? metrics[i].name : NULL;
 }
 
+size_t metrics_find(const char *name)
+{
+	size_t i = 0;
+
+	while (i < M_COUNT && strcmp(metrics[i].name, name) != 0)
+		i++;
+	return i;
+}
+
 const char *metrics_label(size_t i)
 {
 	return i < M_COUNT ? metrics[i].label : NULL;
@@ -367,8 +376,7 @@ void metrics_summary_clear(struct metrics_summary *s)
 	g_clear_pointer(&s->note, g_free);
 }
 
-/* "mean" or "mean +/- half" with up to 6 significant digits ("-" for a model that did not run). */
-static char *metrics_cell(const struct metrics_summary *s, size_t k)
+char *metrics_cell(const struct metrics_summary *s, size_t k)
 {
 	if (s->note != NULL)
 		return g_strdup("-");

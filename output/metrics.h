@@ -38,6 +38,8 @@ struct metrics_run {
 /* The fixed names ("calls.offered", "mgi.mean" ...), and how many there are. */
 size_t metrics_count(void);
 const char *metrics_name(size_t i);
+/* The index of the metric named NAME, or metrics_count() when there is none. */
+size_t metrics_find(const char *name);
 /* A short description of metric I for tables and the report ("calls refused: MGI busy"). */
 const char *metrics_label(size_t i);
 
@@ -65,6 +67,9 @@ void metrics_summarise(const struct metrics_run *runs, size_t n, const char *lab
 		       struct metrics_summary *out);
 void metrics_summary_clear(struct metrics_summary *s);
 
+/* Metric K of S as a table cell, g_free it: "mean" or "mean +/- half" with up to 6 significant
+ * digits, "-" for a model that did not run (note set). */
+char *metrics_cell(const struct metrics_summary *s, size_t k);
 /* The terminal table: one row per metric, one column per summary ("mean +/- half"). */
 void metrics_write_table(const struct metrics_summary *s, size_t n, GString *out);
 /* metrics.csv: "model,metric,mean,ci95_half_width,replications" per metric and model. */

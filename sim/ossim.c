@@ -24,6 +24,7 @@
 #include "output/ladder_gv.h"
 #include "output/metrics.h"
 #include "output/pcap.h"
+#include "output/report.h"
 #include "scenarios/scenario.h"
 #include "scenarios/world.h"
 #include "sim/stats.h"
@@ -145,6 +146,7 @@ static int cmd_sip(int argc, char **argv)
 struct run_out {
 	GString *ladder, *messages, *status, *access, *log;
 	GString *pcap;                   /* capture.pcap: binary, in a GString for write_file */
+	GBytes *svg;                     /* the ladder picture as SVG, when asked for */
 	struct metrics_run metrics;
 };
 
@@ -156,6 +158,8 @@ static void run_out_free(struct run_out *o)
 	g_string_free(o->access, TRUE);
 	g_string_free(o->log, TRUE);
 	g_string_free(o->pcap, TRUE);
+	if (o->svg != NULL)
+		g_bytes_unref(o->svg);
 	metrics_run_clear(&o->metrics);
 }
 
@@ -173,54 +177,110 @@ static void run_metrics_cfg(const struct scenario *s, struct metrics_cfg *mc)
 	mc->duration_ns = s->duration_ns;
 }
 
-/* The ladder pictures `ossim run --format` can write, and the bits of all of them. */
-static const char *const picture_formats[] = { "svg", "png", "pdf" };
-#define PICTURES_ALL ((1u << G_N_ELEMENTS(picture_formats)) - 1)
+/* What `ossim run --format` can write: the ladder pictures (ladder.<format>), then the report;
+ * a bit per entry. */
+static const char *const output_formats[] = { "svg", "png", "pdf", "html" };
+#define N_PICTURES 3
+#define FORMAT_SVG (1u << 0)
+#define FORMAT_HTML (1u << N_PICTURES)
+#define FORMATS_ALL ((1u << G_N_ELEMENTS(output_formats)) - 1)
 
-/* Runs scenario S with SEED, replication 0, into O: the ladder, the messages, the DM views and
- * the metrics; and when DIR is given, the ladder pictures named in FORMATS (a bit per entry of
- * picture_formats) into DIR/ladder.<format>, created once the run succeeded. False (with ERR)
- * when the world cannot be built or a picture cannot be written. */
-static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out *o,
-			 const char *dir, unsigned formats, GError **err)
+/* Options of `ossim run`. */
+struct run_opts {
+	const char *dir;
+	gint64 seed;                     /* -1: the scenario's */
+	const char *model;               /* NULL: the scenario's; "all"; or a model name */
+	gint reps, jobs;
+	bool print;                      /* print the ladder (the demo) */
+	unsigned formats;                /* pictures and report: bits of output_formats */
+	const uint64_t *calls;           /* the ladder narrowed to these calls, or NULL */
+	size_t n_calls;
+};
+
+/* The ladder WHOLE narrowed to OPT's calls, *TITLE extended to name them; ERR set when one of
+ * them does not exist (the ladder is still made: the caller frees it). */
+static struct ladder *run_narrow(const struct ladder *whole, const struct run_opts *opt,
+				 char **title, GError **err)
 {
+	size_t count = ladder_call_count(whole);
+	GString *t = g_string_new(*title);
+
+	for (size_t i = 0; i < opt->n_calls; i++) {
+		if (opt->calls[i] > count && (err == NULL || *err == NULL))
+			g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "ossim run: --calls %" G_GUINT64_FORMAT ": the run has %zu "
+				    "calls (numbered 1, 2 ... in the order they were offered)",
+				    opt->calls[i], count);
+		g_string_append_printf(t, "%s%" G_GUINT64_FORMAT,
+				       i ? ", " : opt->n_calls > 1 ? ", calls " : ", call ",
+				       opt->calls[i]);
+	}
+	g_free(*title);
+	*title = g_string_free(t, FALSE);
+	return ladder_narrow(whole, opt->calls, opt->n_calls);
+}
+
+/* Runs scenario S with SEED, replication 0, into O: the ladder (narrowed to OPT's calls), the
+ * messages, the DM views and the metrics, and the SVG picture when OPT's formats ask for SVG or
+ * the report; and the ladder pictures OPT names into OPT->dir/ladder.<format>, created once the
+ * run succeeded. OPT NULL: the text outputs only. False (with ERR) when the world cannot be
+ * built, a call asked for does not exist, or a picture cannot be drawn or written. */
+static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out *o,
+			 const struct run_opts *opt, GError **err)
+{
+	const char *dir = opt ? opt->dir : NULL;
+	unsigned formats = opt ? opt->formats : 0;
 	struct world *w = world_new(s, seed, 0, err);
 	struct metrics_cfg mc;
 	struct metrics *m;
 	struct pcap_writer *pw;
 	const GByteArray *cap;
-	struct ladder *l;
+	struct ladder *whole, *l;
 	char *title;
 
 	if (w == NULL)
 		return false;
+	o->svg = NULL;
 	pw = pcap_writer_new(world_sim(w));
-	l = ladder_new(world_sim(w));
+	l = whole = ladder_new(world_sim(w));
 	for (const char *const *lane = world_lanes(w); *lane; lane++)
 		ladder_lane(l, *lane);
 	run_metrics_cfg(s, &mc);
 	m = metrics_new(world_sim(w), &mc);
 	world_run(w);
+	title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")", s->name, seed);
+	if (opt != NULL && opt->n_calls > 0)
+		l = run_narrow(whole, opt, &title, err);
 	o->ladder = g_string_new("");
 	o->messages = g_string_new("");
 	o->status = g_string_new("");
 	o->access = g_string_new("");
 	o->log = g_string_new(world_action_log(w));
-	title = g_strdup_printf("%s (seed %" G_GUINT64_FORMAT ")", s->name, seed);
 	ladder_write_text(l, title, o->ladder);
-	ladder_write_messages(l, o->messages);
-	if (dir != NULL && formats != 0 && g_mkdir_with_parents(dir, 0755) != 0)
+	ladder_write_messages(whole, o->messages);   /* every datagram, as the capture */
+	if (dir != NULL && formats != 0 && (err == NULL || *err == NULL) &&
+	    g_mkdir_with_parents(dir, 0755) != 0)
 		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
 			    "ossim: cannot create the output directory %s: %s", dir,
 			    g_strerror(errno));
-	for (size_t i = 0; dir != NULL && i < G_N_ELEMENTS(picture_formats); i++) {
+	/* The SVG is drawn once, for ladder.svg and the report alike. */
+	if ((formats & (FORMAT_SVG | FORMAT_HTML)) && (err == NULL || *err == NULL))
+		ladder_render_picture(l, title, "svg", LADDER_PICTURE_WHOLE, &o->svg, err);
+	for (size_t i = 0; dir != NULL && i < N_PICTURES; i++) {
 		char *name, *path;
 
 		if (!(formats & (1u << i)) || (err != NULL && *err != NULL))
 			continue;
-		name = g_strconcat("ladder.", picture_formats[i], NULL);
+		name = g_strconcat("ladder.", output_formats[i], NULL);
 		path = g_build_filename(dir, name, NULL);
-		ladder_write_picture(l, title, picture_formats[i], path, err);
+		if ((1u << i) == FORMAT_SVG) {
+			gsize len;
+			const char *svg = g_bytes_get_data(o->svg, &len);
+
+			g_file_set_contents(path, svg, (gssize)len, err);
+		} else {
+			ladder_write_picture(l, title, output_formats[i], path, err);
+		}
 		g_free(path);
 		g_free(name);
 	}
@@ -231,11 +291,14 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	cap = pcap_writer_bytes(pw);
 	o->pcap = g_string_new_len((const char *)cap->data, (gssize)cap->len);
 	metrics_free(m);
-	ladder_free(l);
+	if (l != whole)
+		ladder_free(l);
+	ladder_free(whole);
 	pcap_writer_free(pw);
 	world_free(w);
 	if (err != NULL && *err != NULL) {
 		run_out_free(o);
+		memset(o, 0, sizeof(*o));
 		return false;
 	}
 	return true;
@@ -325,15 +388,70 @@ static void rep_run(gpointer data, gpointer user_data)
 	g_free(t);
 }
 
-/* Options of `ossim run`. */
-struct run_opts {
-	const char *dir;
-	gint64 seed;                     /* -1: the scenario's */
-	const char *model;               /* NULL: the scenario's; "all"; or a model name */
-	gint reps, jobs;
-	bool print;                      /* print the ladder (the demo) */
-	unsigned formats;                /* ladder pictures: bits of picture_formats */
-};
+/* report.html for scenario S (on its first model) run from PATH: the summary from the
+ * scenario, the ladder of replication 0 (O), the metrics SUM of N_SUM models. MODEL is the one
+ * model that ran, or NULL when several did. */
+static GString *run_report(const char *path, const struct scenario *s,
+			   const struct osmodel *model, uint64_t seed, const struct run_out *o,
+			   const struct metrics_summary *sum, size_t n_sum)
+{
+	static const char *const names[] = {
+		"scenario file", "OS model", "seed", "replications", "simulated time", "SIP phones",
+		"digital phones", "ISDN trunks", "network", "media resources", "script actions",
+	};
+	const struct scenario_network *net = &s->network;
+	size_t count[3] = { 0 };         /* per enum scenario_endpoint_kind */
+	unsigned channels = 0;
+	size_t reps = 1;
+	struct report_model *models = g_new0(struct report_model, s->models->n_models);
+	char *v[G_N_ELEMENTS(names)];
+	struct report_fact facts[G_N_ELEMENTS(names)];
+	struct report_in r;
+	GString *out = g_string_new("");
+
+	for (size_t i = 0; i < s->n_endpoints; i++) {
+		count[s->endpoints[i].kind]++;
+		if (s->endpoints[i].kind == SCENARIO_EP_ISDN_TRUNK)
+			channels += s->endpoints[i].channels;
+	}
+	v[0] = g_strdup(path);
+	v[1] = model ? g_strdup(model->name) : g_strdup_printf("%zu models, side by side", n_sum);
+	v[2] = g_strdup_printf("%" G_GUINT64_FORMAT, seed);
+	for (size_t i = 0; i < n_sum; i++)
+		reps = MAX(reps, sum[i].n);
+	v[3] = g_strdup_printf("%zu", reps);
+	v[4] = g_strdup_printf("%g s", (double)s->duration_ns / 1e9);
+	v[5] = g_strdup_printf("%zu", count[SCENARIO_EP_SIP_PHONE]);
+	v[6] = g_strdup_printf("%zu", count[SCENARIO_EP_DIGITAL_PHONE]);
+	v[7] = g_strdup_printf("%zu (%u B channels)", count[SCENARIO_EP_ISDN_TRUNK], channels);
+	v[8] = g_strdup_printf("%zu LANs, %zu NAT boundaries, %zu routed links", net->n_lans,
+			       net->n_nats, net->n_links);
+	v[9] = g_strdup_printf("%u MGI ports, %u MPS channels%s", os_dm_mgi_ports(&s->system),
+			       s->system.mps_channels, model ? "" : " (on the first model)");
+	v[10] = g_strdup_printf("%zu", s->n_actions);
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+		facts[i] = (struct report_fact){ names[i], v[i] };
+	for (size_t i = 0; i < s->models->n_models; i++) {
+		const struct osmodel *m = &s->models->models[i];
+
+		models[i] = (struct report_model){ m->name, m->sip_stations,
+						   s->system.mps_channels_set ?
+						   s->system.mps_channels : m->mps_channels };
+	}
+	r = (struct report_in){
+		.title = s->name, .description = s->description,
+		.generator = "ossim " PACKAGE_VERSION, .facts = facts,
+		.n_facts = G_N_ELEMENTS(facts),
+		.ladder_svg = o->svg, .ladder_text = o->ladder->str, .sum = sum, .n_sum = n_sum,
+		.models = models, .n_models = s->models->n_models,
+		.sip_phones = (unsigned)count[SCENARIO_EP_SIP_PHONE],
+	};
+	report_write_html(&r, out);
+	for (size_t i = 0; i < G_N_ELEMENTS(v); i++)
+		g_free(v[i]);
+	g_free(models);
+	return out;
+}
 
 /* `ossim run` and the demo: files of replication 0 on the first model, metrics of every model
  * and replication. Returns an exit status. */
@@ -351,6 +469,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 	GThreadPool *pool;
 	GString *table = g_string_new(""), *json = g_string_new(""), *csv = g_string_new("");
 	GString *listed = g_string_new("ladder.txt");
+	GString *html = NULL;            /* report.html */
 	uint64_t seed;
 	bool ok = false;
 
@@ -391,7 +510,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 			misfit[0]);
 		goto out;
 	}
-	if (!run_scenario(&per[first], seed, &o, opt->dir, opt->formats, &err)) {
+	if (!run_scenario(&per[first], seed, &o, opt, &err)) {
 		fprintf(stderr, "%s\n", err->message);
 		g_error_free(err);
 		goto out;
@@ -426,6 +545,9 @@ static int run_main(const char *path, const struct run_opts *opt)
 	metrics_write_table(sum, n_models, table);
 	metrics_write_json(sum, n_models, s->name, seed, json);
 	metrics_write_csv(sum, n_models, csv);
+	if (opt->formats & FORMAT_HTML)
+		html = run_report(path, &per[first], n_models > 1 ? NULL : models[first], seed, &o,
+				  sum, n_models);
 
 	{
 		const struct { const char *name; const GString *text; } files[] = {
@@ -441,12 +563,16 @@ static int run_main(const char *path, const struct run_opts *opt)
 				opt->dir, g_strerror(errno));
 		for (size_t i = 0; ok && i < G_N_ELEMENTS(files); i++)
 			ok = write_file(opt->dir, files[i].name, files[i].text);
+		if (ok && html != NULL)
+			ok = write_file(opt->dir, "report.html", html);
 		/* The list for the user: the pictures (run_scenario drew them) after the ladder. */
-		for (size_t k = 0; k < G_N_ELEMENTS(picture_formats); k++)
+		for (size_t k = 0; k < N_PICTURES; k++)
 			if (opt->formats & (1u << k))
-				g_string_append_printf(listed, ", ladder.%s", picture_formats[k]);
+				g_string_append_printf(listed, ", ladder.%s", output_formats[k]);
 		for (size_t i = 1; i < G_N_ELEMENTS(files); i++)
 			g_string_append_printf(listed, ", %s", files[i].name);
+		if (html != NULL)
+			g_string_append(listed, ", report.html");
 	}
 	if (ok) {
 		if (opt->print)
@@ -470,6 +596,8 @@ out:
 	g_string_free(json, TRUE);
 	g_string_free(csv, TRUE);
 	g_string_free(listed, TRUE);
+	if (html != NULL)
+		g_string_free(html, TRUE);
 	g_free(runs);
 	g_free(sum);
 	g_free(misfit);
@@ -481,7 +609,32 @@ out:
 	return ok ? EXIT_SUCCESS : EXIT_BAD_INPUT;
 }
 
-/* Parses --format (NULL: every picture format) into bits of picture_formats. */
+/* Parses --calls ("1,3": call numbers from 1) into a new array *OUT of *N; NULL: none. */
+static bool parse_calls(const char *list, uint64_t **out, size_t *n)
+{
+	char **parts;
+	bool ok = true;
+
+	*out = NULL;
+	*n = 0;
+	if (list == NULL)
+		return true;
+	parts = g_strsplit(list, ",", -1);
+	*out = g_new0(uint64_t, g_strv_length(parts) + 1);
+	for (char **p = parts; *p != NULL && ok; p++) {
+		guint64 v;
+
+		ok = g_ascii_string_to_unsigned(*p, 10, 1, G_MAXUINT32, &v, NULL);
+		(*out)[(*n)++] = v;
+	}
+	g_strfreev(parts);
+	ok = ok && *n > 0;
+	if (!ok)
+		g_clear_pointer(out, g_free);
+	return ok;
+}
+
+/* Parses --format (NULL: everything) into bits of output_formats. */
 static bool parse_formats(const char *list, unsigned *bits)
 {
 	char **parts;
@@ -489,7 +642,7 @@ static bool parse_formats(const char *list, unsigned *bits)
 
 	*bits = 0;
 	if (list == NULL) {
-		*bits = PICTURES_ALL;
+		*bits = FORMATS_ALL;
 		return true;
 	}
 	if (strcmp(list, "none") == 0)
@@ -498,9 +651,9 @@ static bool parse_formats(const char *list, unsigned *bits)
 	for (char **p = parts; *p != NULL && ok; p++) {
 		size_t i = 0;
 
-		while (i < G_N_ELEMENTS(picture_formats) && strcmp(*p, picture_formats[i]) != 0)
+		while (i < G_N_ELEMENTS(output_formats) && strcmp(*p, output_formats[i]) != 0)
 			i++;
-		ok = i < G_N_ELEMENTS(picture_formats);
+		ok = i < G_N_ELEMENTS(output_formats);
 		if (ok)
 			*bits |= 1u << i;
 	}
@@ -510,7 +663,9 @@ static bool parse_formats(const char *list, unsigned *bits)
 
 static int cmd_run(int argc, char **argv)
 {
-	gchar *dir = NULL, *model = NULL, *format = NULL;
+	gchar *dir = NULL, *model = NULL, *format = NULL, *calls_opt = NULL;
+	uint64_t *calls = NULL;
+	size_t n_calls = 0;
 	gint64 seed = -1;
 	gint reps = 1, jobs = 1;
 	GError *err = NULL;
@@ -525,8 +680,12 @@ static int cmd_run(int argc, char **argv)
 		{ "replications", 'r', 0, G_OPTION_ARG_INT, &reps,
 		  "Independent replications for the metrics (default 1)", "R" },
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "Ladder pictures to draw: a comma list of svg, png, pdf, or none (default "
-		  "svg,png,pdf; long ladders give paged PNGs ladder-2.png ...)", "LIST" },
+		  "What to draw: a comma list of svg, png, pdf (ladder pictures; long ladders give "
+		  "paged PNGs ladder-2.png ...) and html (report.html), or none (default: all)",
+		  "LIST" },
+		{ "calls", 'c', 0, G_OPTION_ARG_STRING, &calls_opt,
+		  "Narrow the ladder (text, pictures, report) to these calls, numbered 1, 2 ... in "
+		  "the order the call server was offered them", "N,N..." },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Replications run at once on threads (default 1; results do not depend on it)",
 		  "J" },
@@ -542,9 +701,11 @@ static int cmd_run(int argc, char **argv)
 		"Runs the scenario and writes DIR/ladder.txt (the ladder diagram), messages.txt\n"
 		"(every SIP message in full), sip-phone-status.txt (DM 6.2.3 at the end),\n"
 		"access-information.txt (DM 5.2.21), run.log (script actions that did not apply),\n"
-		"capture.pcap (every SIP datagram as sent, for Wireshark, tshark and sngrep),\n"
-		"metrics.json and metrics.csv (per model: mean and 95 % confidence half width over\n"
-		"the replications), and prints the metrics table.");
+		"capture.pcap (every SIP message as seen on the call server's LAN, for Wireshark,\n"
+		"tshark and sngrep), metrics.json and metrics.csv (per model: mean and 95 %\n"
+		"confidence half width over the replications), the ladder pictures and\n"
+		"report.html (one self-contained page: summary, ladder, metrics, charts), and\n"
+		"prints the metrics table.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err))
 		bad = err->message;
@@ -557,7 +718,9 @@ static int cmd_run(int argc, char **argv)
 	else if (jobs < 1 || jobs > 256)
 		bad = "--jobs must be 1 to 256";
 	else if (!parse_formats(format, &formats))
-		bad = "--format takes a comma list of svg, png, pdf, or none";
+		bad = "--format takes a comma list of svg, png, pdf, html, or none";
+	else if (!parse_calls(calls_opt, &calls, &n_calls))
+		bad = "--calls takes a comma list of call numbers (1, 2 ...)";
 	if (bad != NULL) {
 		fprintf(stderr, "ossim run: %s\n", bad);
 		g_clear_error(&err);
@@ -565,14 +728,18 @@ static int cmd_run(int argc, char **argv)
 		g_free(dir);
 		g_free(model);
 		g_free(format);
+		g_free(calls_opt);
 		return EXIT_BAD_INPUT;
 	}
 	g_option_context_free(ctx);
-	opt = (struct run_opts){ dir ? dir : "ossim-out", seed, model, reps, jobs, false, formats };
+	opt = (struct run_opts){ dir ? dir : "ossim-out", seed, model, reps, jobs, false, formats,
+				 calls, n_calls };
 	rc = run_main(argv[1], &opt);
 	g_free(dir);
 	g_free(model);
 	g_free(format);
+	g_free(calls_opt);
+	g_free(calls);
 	return rc;
 }
 
@@ -588,7 +755,7 @@ static int check_one(const char *path, const char *golden, bool update)
 
 	if (s == NULL)
 		return EXIT_BAD_INPUT;
-	if (!run_scenario(s, s->seed, &o, NULL, 0, &err)) {
+	if (!run_scenario(s, s->seed, &o, NULL, &err)) {
 		fprintf(stderr, "%s\n", err->message);
 		g_error_free(err);
 		scenario_free(s);
@@ -669,7 +836,7 @@ static int cmd_check(int argc, char **argv)
 static int cmd_demo(void)
 {
 	char *path = osmodel_data_path("scenarios/demo.xml");
-	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true, PICTURES_ALL };
+	struct run_opts opt = { "ossim-out", -1, NULL, 1, 1, true, FORMATS_ALL, NULL, 0 };
 	int rc = run_main(path, &opt);
 
 	g_free(path);

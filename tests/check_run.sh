@@ -159,6 +159,42 @@ expect 2 "run with no replications" "$OSSIM" run "$mgi" --replications 0 -o "$tm
 expect 2 "run with no jobs" "$OSSIM" run "$mgi" --jobs 0 -o "$tmp/bad-out"
 absent "$tmp/bad-out" "run with bad counts"
 
+# ---- --calls: the ladder narrowed to chosen calls (the block docs/flows/README.md shows) ----
+demo=$top_srcdir/scenarios/demo.xml
+expect 0 "run --calls 2" "$OSSIM" run "$demo" --calls 2 --format svg -o "$tmp/calls2"
+awk '/^<!-- narrowed: demo --calls 2 -->$/ { on = 1; next }
+     on == 1 && /^```$/ { if (++fence == 2) exit; next }
+     on == 1 && fence == 1 { print }' "$top_srcdir/docs/flows/README.md" >"$tmp/calls2.want"
+if [ -s "$tmp/calls2.want" ] && cmp -s "$tmp/calls2.want" "$tmp/calls2/ladder.txt"; then
+	ok
+else
+	bad "demo --calls 2: ladder.txt differs from the block in docs/flows/README.md"
+	diff "$tmp/calls2.want" "$tmp/calls2/ladder.txt" | head -20
+fi
+absent_line() { if grep -q -- "$2" "$1"; then bad "$3"; else ok; fi; }
+absent_line "$tmp/calls2/ladder.txt" "REGISTER" "a narrowed ladder shows no REGISTER"
+absent_line "$tmp/calls2/ladder.svg" "INVITE 2002" "the narrowed picture shows no other call"
+has "$tmp/calls2/ladder.svg" "INVITE 201" "the narrowed picture shows call 2"
+# messages.txt and the capture stay whole
+if cmp -s "$tmp/calls2/messages.txt" "$tmp/a-demo/messages.txt" &&
+   cmp -s "$tmp/calls2/capture.pcap" "$tmp/a-demo/capture.pcap"; then
+	ok
+else
+	bad "--calls changed messages.txt or capture.pcap"
+fi
+expect 0 "run --calls 3,1" "$OSSIM" run "$demo" --calls 3,1 --format none -o "$tmp/calls31"
+has "$tmp/calls31/ladder.txt" "^# demo \(seed 1\), calls 3, 1$" "the title names the calls"
+has "$tmp/calls31/ladder.txt" "INVITE 2002" "call 1 is there"
+has "$tmp/calls31/ladder.txt" "486 Busy Here" "call 3 is there"
+absent_line "$tmp/calls31/ladder.txt" "INVITE 201" "call 2 is not"
+expect 2 "run --calls 4 (the demo has 3)" "$OSSIM" run "$demo" --calls 4 -o "$tmp/calls4"
+has "$tmp/err" "--calls 4: the run has 3 calls" "--calls 4 says how many calls there are"
+absent "$tmp/calls4" "run --calls 4"
+for v in 0 x 1,,2 -1 ""; do
+	expect 2 "run --calls '$v'" "$OSSIM" run "$demo" --calls "$v" -o "$tmp/calls-bad"
+	absent "$tmp/calls-bad" "run --calls '$v'"
+done
+
 # ---- a changed golden file fails with a unified diff; --update rewrites it ----
 mkdir -p "$tmp/golden"
 cp "$golden/busy.ladder" "$tmp/golden/busy.ladder"

@@ -159,6 +159,16 @@ tests_check_pcap_CFLAGS = $(TEST_CFLAGS)
 tests_check_pcap_LDADD = $(TEST_LIBS)
 CLEANFILES += tests/check_pcap.pcap
 
+# output/report.c: report.html, parsed back as XML
+check_PROGRAMS += tests/check_report
+TESTS += tests/check_report
+tests_check_report_SOURCES = tests/check_report.c
+tests_check_report_CFLAGS = $(TEST_CFLAGS)
+tests_check_report_LDADD = $(TEST_LIBS)
+# ... and from the outside: every scenario's report, rerun, --format, headless Chromium
+TESTS += tests/check_report.sh
+EXTRA_DIST += tests/check_report.sh
+
 # output/ladder_gv.c: the ladder as SVG, PNG (paged) and PDF through Graphviz
 check_PROGRAMS += tests/check_ladder_gv
 TESTS += tests/check_ladder_gv
