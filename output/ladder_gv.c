@@ -663,7 +663,7 @@ static int gv_render_page(GVC_t *gvc, const struct ladder *l, const char *title,
 
 /* ---- public ---- */
 
-/* The number of PNG pages of L. */
+/* The number of pages (PNG, PDF) of L. */
 size_t ladder_picture_pages(const struct ladder *l)
 {
 	size_t rows = ladder_row_count(l);
@@ -672,7 +672,7 @@ size_t ladder_picture_pages(const struct ladder *l)
 				       LADDER_PICTURE_ROWS_PER_PAGE;
 }
 
-/* The file of PNG page PAGE of a picture written to PATH. */
+/* The file of page PAGE of a picture written to PATH. */
 char *ladder_picture_page_path(const char *path, size_t page)
 {
 	const char *slash = strrchr(path, '/');
@@ -739,7 +739,7 @@ static int gv_write_file(const char *path, GBytes *data, GError **err)
 	return 0;
 }
 
-/* Removes the PNG pages of PATH from PAGE on, as long as they exist. 0 or EIO. */
+/* Removes the pages of PATH from PAGE on, as long as they exist. 0 or EIO. */
 static int gv_remove_stale(const char *path, size_t page, GError **err)
 {
 	for (;; page++) {
@@ -761,11 +761,11 @@ static int gv_remove_stale(const char *path, size_t page, GError **err)
 	}
 }
 
-/* Writes L as FORMAT to PATH (PNG: paged). EINVAL, EIO. */
+/* Writes L as FORMAT to PATH (PNG and PDF: paged). EINVAL, EIO. */
 int ladder_write_picture(const struct ladder *l, const char *title, const char *format,
 			 const char *path, GError **err)
 {
-	bool png;
+	bool paged;
 	size_t pages;
 	GVC_t *gvc;
 	double *x;
@@ -777,15 +777,15 @@ int ladder_write_picture(const struct ladder *l, const char *title, const char *
 		g_set_error_literal(err, LADDER_GV_ERROR, EINVAL, "no file name");
 		return EINVAL;
 	}
-	png = strcmp(format, "png") == 0;
-	pages = png ? ladder_picture_pages(l) : 1;
+	paged = strcmp(format, "svg") != 0;
+	pages = paged ? ladder_picture_pages(l) : 1;
 	x = gv_lanes_x(l);
 	gvc = gv_context();
 	for (size_t p = 0; rc == 0 && p < pages; p++) {
 		GBytes *data = NULL;
 		char *file = ladder_picture_page_path(path, p);
 
-		rc = gv_render_page(gvc, l, title, format, x, png ? p : LADDER_PICTURE_WHOLE,
+		rc = gv_render_page(gvc, l, title, format, x, paged ? p : LADDER_PICTURE_WHOLE,
 				    &data, err);
 		if (rc == 0)
 			rc = gv_write_file(file, data, err);
@@ -794,7 +794,7 @@ int ladder_write_picture(const struct ladder *l, const char *title, const char *
 		g_free(file);
 	}
 	g_free(x);
-	if (rc == 0 && png)
+	if (rc == 0 && paged)
 		rc = gv_remove_stale(path, pages, err);
 	return rc;
 }

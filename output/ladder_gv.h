@@ -20,13 +20,14 @@
  * Pages: a cairo bitmap stops at 32767 px a side, and Graphviz scales a larger drawing down until
  * it is unreadable, so a PNG holds at most LADDER_PICTURE_ROWS_PER_PAGE rows (6,150 px high at
  * 96 dpi) and a longer ladder is written as several PNG files, each with the lane headers and
- * the title ("TITLE (page 2 of 5)"). SVG and PDF hold the whole ladder on one page: Graphviz's
- * cairo PDF device writes one page a graph and does not paginate. Costs of a single PDF page
- * (3000 rows is 90,000 pt high): cairo's time grows with the square of the rows (measured with
- * `neato -n2 -Tpdf`, no sanitizer: 150 rows 0.07 s, 600 0.3 s, 1500 1.7 s, 3000 6.3 s; SVG of
- * 3000 rows 0.5 s), and a page taller than 14,400 pt (about 470 rows) is past Acrobat's page
- * size limit (poppler, pdf.js and browsers show it). Lanes are never paged: a ladder wider than
- * 32767 px (some 160 lanes at the minimum spacing) comes out scaled down by Graphviz.
+ * the title ("TITLE (page 2 of 5)"). PDF is paged the same way (ladder.pdf, ladder-2.pdf ...):
+ * Graphviz's cairo PDF device writes one page a graph and does not paginate, a page taller than
+ * 14,400 pt (about 470 rows) is past Acrobat's page size limit, and cairo's time grows with the
+ * square of a page's rows (measured with `neato -n2 -Tpdf`, no sanitizer: 150 rows 0.07 s, 600
+ * 0.3 s, 1500 1.7 s, 3000 6.3 s); a page of 150 rows is some 4,600 pt high. SVG holds the whole
+ * ladder in one file (3000 rows in 0.5 s; browsers scroll it). Lanes are never paged: a ladder
+ * wider than 32767 px (some 160 lanes at the minimum spacing) comes out scaled down by
+ * Graphviz. To see chosen calls of a long run instead, narrow the ladder (ladder_narrow).
  *
  * Not thread-safe: Graphviz keeps process-wide state (its error level and messages, its text
  * layout caches, and the one context ladder_gv.c keeps for the process; see there).
@@ -40,7 +41,7 @@
 
 struct ladder;
 
-/* Rows on one PNG page. */
+/* Rows on one PNG or PDF page. */
 #define LADDER_PICTURE_ROWS_PER_PAGE 150
 /* ladder_render_picture's PAGE for the whole ladder on one page. */
 #define LADDER_PICTURE_WHOLE ((size_t)-1)
@@ -49,11 +50,11 @@ struct ladder;
 #define LADDER_GV_ERROR (ladder_gv_error_quark())
 GQuark ladder_gv_error_quark(void);
 
-/* The number of PNG pages ladder L needs: ceil(rows / LADDER_PICTURE_ROWS_PER_PAGE), at least
-   one (an empty ladder is one page with its title). */
+/* The number of pages (PNG or PDF files) ladder L needs: ceil(rows /
+   LADDER_PICTURE_ROWS_PER_PAGE), at least one (an empty ladder is one page with its title). */
 size_t ladder_picture_pages(const struct ladder *l);
 
-/* The file holding PNG page PAGE (0-based) of a picture written to PATH: PATH itself for page
+/* The file holding page PAGE (0-based) of a picture written to PATH: PATH itself for page
    0, else PATH with "-N" (N = PAGE + 1) inserted before the extension of its last component, or
    appended when it has none ("out/ladder.png" -> "out/ladder-2.png"). g_free it. */
 char *ladder_picture_page_path(const char *path, size_t page);
@@ -70,9 +71,9 @@ int ladder_render_picture(const struct ladder *l, const char *title, const char 
 			  size_t page, GBytes **out, GError **err);
 
 /*
- * Writes ladder L titled TITLE as FORMAT ("svg", "png" or "pdf") to PATH. SVG and PDF: the
- * whole ladder in PATH. PNG: page 1 in PATH and the others in ladder_picture_page_path(PATH,
- * 1 ...); PNG page files following the last one written ("-N+1", "-N+2" ... as long as they
+ * Writes ladder L titled TITLE as FORMAT ("svg", "png" or "pdf") to PATH. SVG: the whole
+ * ladder in PATH. PNG and PDF: page 1 in PATH and the others in ladder_picture_page_path(PATH,
+ * 1 ...); page files following the last one written ("-N+1", "-N+2" ... as long as they
  * exist) are removed, so a shorter run does not leave pages of an earlier one behind. Every file
  * is written to a temporary file in its directory and renamed, so none is ever half-written.
  * Returns 0, EINVAL (as ladder_render_picture) or EIO (Graphviz failed, or a file could not be

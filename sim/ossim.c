@@ -680,8 +680,9 @@ static int cmd_run(int argc, char **argv)
 		{ "replications", 'r', 0, G_OPTION_ARG_INT, &reps,
 		  "Independent replications for the metrics (default 1)", "R" },
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "What to draw: a comma list of svg, png, pdf (ladder pictures; long ladders give "
-		  "paged PNGs ladder-2.png ...) and html (report.html), or none (default: all)",
+		  "What to draw: a comma list of svg, png, pdf (ladder pictures; PNG and PDF hold "
+		  "150 rows a page, then ladder-2.png ...) and html (report.html), or none "
+		  "(default: all)",
 		  "LIST" },
 		{ "calls", 'c', 0, G_OPTION_ARG_STRING, &calls_opt,
 		  "Narrow the ladder (text, pictures, report) to these calls, numbered 1, 2 ... in "

@@ -607,7 +607,71 @@ START_TEST(test_png_pages)
 }
 END_TEST
 
-/* SVG and PDF files hold the whole ladder: the file's bytes are the rendered ones. The PNG of
+/* The first NEEDLE in the LEN bytes at D, or NULL (binary: compressed streams hold NULs). */
+static const char *find_bytes(const char *d, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(d + i, needle, n) == 0)
+			return d + i;
+	return NULL;
+}
+
+/* PDF pages like PNG: 3000 rows give 20 one-page PDFs of at most 150 rows, each within
+   Acrobat's 14,400 pt page limit, with the page in the title; the SVG stays one file. */
+START_TEST(test_pdf_pages)
+{
+	struct test_world w;
+	GError *err = NULL;
+	char *path = g_strdup(OUT "long.pdf");
+
+	/* given 3000 signals between two lanes, 1 ms apart */
+	world_init_drawn(&w);
+	for (int i = 0; i < 3000; i++) {
+		sim_run(w.sim, i * SIM_MS);
+		sim_trace_note(w.sim, SIM_NOTE_SIGNAL, i % 2 ? "SIPP1" : "SIPP2",
+			       i % 2 ? "SIPP2" : "SIPP1", "tick", 0);
+	}
+	/* when written as PDF */
+	ck_assert_int_eq(ladder_write_picture(w.ladder, "long", "pdf", path, &err), 0);
+	ck_assert_ptr_null(err);
+	/* then long.pdf ... long-20.pdf, each one page whose MediaBox is under 14,400 pt high */
+	for (size_t p = 0; p < 21; p++) {
+		char *f = ladder_picture_page_path(path, p);
+		GBytes *b, *want;
+		const char *d, *box;
+		gsize len;
+		double x0, y0, x1, y1;
+
+		if (p == 20) {
+			ck_assert_msg(!g_file_test(f, G_FILE_TEST_EXISTS), "%s exists", f);
+			g_free(f);
+			break;
+		}
+		b = read_file(f);
+		d = g_bytes_get_data(b, &len);
+		ck_assert(len > 5 && memcmp(d, "%PDF-", 5) == 0);
+		ck_assert_ptr_nonnull(find_bytes(d, len, "/Count 1\n"));
+		box = find_bytes(d, len, "/MediaBox [ ");
+		ck_assert_ptr_nonnull(box);
+		ck_assert_int_eq(sscanf(box, "/MediaBox [ %lf %lf %lf %lf ]", &x0, &y0, &x1, &y1), 4);
+		/* 150 rows of 30 pt and the headers: more than 4,500 pt, less than 14,400 */
+		ck_assert_msg(y1 - y0 > 4500 && y1 - y0 < 14400, "page %zu is %g pt high", p,
+			      y1 - y0);
+		/* the page is what ladder_render_picture draws for it (title "long (page N of 20)") */
+		ck_assert_int_eq(ladder_render_picture(w.ladder, "long", "pdf", p, &want, &err), 0);
+		ck_assert(g_bytes_equal(want, b));
+		g_bytes_unref(want);
+		g_bytes_unref(b);
+		g_free(f);
+	}
+	world_fini(&w);
+	g_free(path);
+}
+END_TEST
+
+/* A short ladder is one file in every format: the file's bytes are the rendered ones. The PNG of
    the script is also kept as the sample to look at (tests/check_ladder_gv.sample.png). */
 START_TEST(test_write_files)
 {
@@ -733,6 +797,7 @@ static Suite *ladder_gv_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_png_size);
 	tcase_add_test(tc, test_pdf);
+	tcase_add_test(tc, test_pdf_pages);
 	tcase_add_test(tc, test_png_pages);
 	tcase_add_test(tc, test_write_files);
 	tcase_add_test(tc, test_errors);
