@@ -21,7 +21,6 @@
 static const char *const report_colours[] = {
 	"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000",
 };
-#define REPORT_COLOUR(i) (report_colours[(i) % G_N_ELEMENTS(report_colours)])
 
 /* Chart geometry (px): the whole picture and the plot area's margins. */
 #define CHART_W 720
@@ -88,6 +87,32 @@ static double report_axis_top(double max, double step)
 	return top < step ? step : top;
 }
 
+/* Colour I of the palette, round and round. */
+static const char *report_colour(size_t i)
+{
+	return report_colours[i % G_N_ELEMENTS(report_colours)];
+}
+
+/* A linear axis: values 0..TOP onto pixels FROM..FROM + LEN (LEN < 0: upward). */
+struct report_axis {
+	double from, len, top;
+};
+
+/* Where value V falls on axis A, in pixels. */
+static double report_px(const struct report_axis *a, double v)
+{
+	return a->from + v / a->top * a->len;
+}
+
+/* The index of metric NAME, which must exist (metrics.h). */
+static size_t report_metric(const char *name)
+{
+	size_t k = metrics_find(name);
+
+	g_assert(k < metrics_count());
+	return k;
+}
+
 /* ---- occupancy over time: a step line per model ---- */
 
 struct report_line {
@@ -107,6 +132,7 @@ static void report_chart_lines(GString *out, const char *id, const char *title, 
 	const double ph = CHART_H - CHART_TOP - CHART_BOTTOM;
 	size_t secs = 1;
 	double ymax = 1, ystep, xstep, ytop, xtop;
+	struct report_axis ax, ay;
 
 	for (size_t i = 0; i < n; i++) {
 		secs = MAX(secs, lines[i].n);
@@ -118,24 +144,29 @@ static void report_chart_lines(GString *out, const char *id, const char *title, 
 	ytop = report_axis_top(ymax, ystep);
 	xstep = report_step((double)secs, 8, 1);
 	xtop = report_axis_top((double)secs, xstep);
-#define X(s) (CHART_LEFT + (s) / xtop * pw)
-#define Y(v) (CHART_TOP + ph - (v) / ytop * ph)
+	ax = (struct report_axis){ CHART_LEFT, pw, xtop };
+	ay = (struct report_axis){ CHART_TOP + ph, -ph, ytop };
 	report_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" "
 		      "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
 		      "<title>%s</title>", id, CHART_W, CHART_H, CHART_W, CHART_H, title);
 	report_printf(out, "<text x=\"%d\" y=\"20\" font-weight=\"bold\">%s</text>", CHART_LEFT,
 		      title);
-	for (double v = 0; v <= ytop + ystep / 2; v += ystep)
+	for (double v = 0; v <= ytop + ystep / 2; v += ystep) {
+		double y = report_px(&ay, v);
+
 		g_string_append_printf(out, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
 				       "stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" "
-				       "text-anchor=\"end\">%g</text>", CHART_LEFT,
-				       CHART_LEFT + pw, Y(v), Y(v), CHART_LEFT - 6, Y(v) + 4, v);
-	for (double s = 0; s <= xtop + xstep / 2; s += xstep)
+				       "text-anchor=\"end\">%g</text>", CHART_LEFT, CHART_LEFT + pw,
+				       y, y, CHART_LEFT - 6, y + 4, v);
+	}
+	for (double t = 0; t <= xtop + xstep / 2; t += xstep) {
+		double x = report_px(&ax, t);
+
 		g_string_append_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
 				       "stroke=\"#999\"/><text x=\"%.1f\" y=\"%.1f\" "
-				       "text-anchor=\"middle\">%g</text>", X(s), X(s),
-				       CHART_TOP + ph, CHART_TOP + ph + 5, X(s),
-				       CHART_TOP + ph + 18, s);
+				       "text-anchor=\"middle\">%g</text>", x, x, CHART_TOP + ph,
+				       CHART_TOP + ph + 5, x, CHART_TOP + ph + 18, t);
+	}
 	report_printf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">simulated time (s)"
 		      "</text><text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" "
 		      "transform=\"rotate(-90 14 %.1f)\">%s</text>", CHART_LEFT + pw / 2,
@@ -145,21 +176,22 @@ static void report_chart_lines(GString *out, const char *id, const char *title, 
 			       CHART_TOP + ph);
 	for (size_t i = 0; i < n; i++) {
 		const struct report_line *l = &lines[i];
+		double cap = report_px(&ay, l->capacity);
 		GString *d;
 
 		report_printf(out, "<line class=\"capacity\" x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" "
 			      "y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"6 4\"><title>%s: "
-			      "capacity %g</title></line>", CHART_LEFT, CHART_LEFT + pw,
-			      Y(l->capacity), Y(l->capacity), l->colour, l->name, l->capacity);
+			      "capacity %g</title></line>", CHART_LEFT, CHART_LEFT + pw, cap, cap,
+			      l->colour, l->name, l->capacity);
 		if (l->n == 0)
 			continue;
 		/* Each level held through its second: across to its end, then up or down. */
 		d = g_string_new("");
-		g_string_append_printf(d, "M%.1f %.1f", X(0.0), Y(l->v[0]));
+		g_string_append_printf(d, "M%.1f %.1f", report_px(&ax, 0), report_px(&ay, l->v[0]));
 		for (size_t k = 0; k < l->n; k++) {
-			g_string_append_printf(d, "H%.1f", X((double)(k + 1)));
+			g_string_append_printf(d, "H%.1f", report_px(&ax, (double)(k + 1)));
 			if (k + 1 < l->n && l->v[k + 1] != l->v[k])
-				g_string_append_printf(d, "V%.1f", Y(l->v[k + 1]));
+				g_string_append_printf(d, "V%.1f", report_px(&ay, l->v[k + 1]));
 		}
 		report_printf(out, "<path class=\"series\" fill=\"none\" stroke=\"%s\" "
 			      "stroke-width=\"2\" d=\"%s\"><title>%s</title></path>", l->colour,
@@ -167,8 +199,6 @@ static void report_chart_lines(GString *out, const char *id, const char *title, 
 		g_string_free(d, TRUE);
 	}
 	g_string_append(out, "</svg>\n");
-#undef X
-#undef Y
 }
 
 /* ---- the per-model comparison: horizontal bars ---- */
@@ -187,8 +217,10 @@ static void report_chart_bars(GString *out, const char *id, const char *title,
 			      const char *ref_label)
 {
 	const double pw = CHART_W - BAR_LEFT - CHART_RIGHT - 60;
-	const int h = CHART_TOP + (int)n * BAR_ROW + 34;
+	const int bottom = CHART_TOP + (int)n * BAR_ROW;     /* of the last bar's row */
+	const int h = bottom + 34;
 	double xmax = 1, step, top;
+	struct report_axis ax;
 
 	for (size_t i = 0; i < n; i++) {
 		xmax = MAX(xmax, b[i].v + (isnan(b[i].half) ? 0 : b[i].half));
@@ -199,49 +231,56 @@ static void report_chart_bars(GString *out, const char *id, const char *title,
 		xmax = MAX(xmax, ref);
 	step = report_step(xmax, 5, 1);
 	top = report_axis_top(xmax, step);
-#define X(v) (BAR_LEFT + (v) / top * pw)
+	ax = (struct report_axis){ BAR_LEFT, pw, top };
 	report_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" "
 		      "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
 		      "<title>%s</title><text x=\"%d\" y=\"20\" font-weight=\"bold\">%s</text>",
 		      id, CHART_W, h, CHART_W, h, title, BAR_LEFT, title);
-	for (double v = 0; v <= top + step / 2; v += step)
+	for (double v = 0; v <= top + step / 2; v += step) {
+		double x = report_px(&ax, v);
+
 		g_string_append_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
 				       "stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%d\" "
-				       "text-anchor=\"middle\">%g</text>", X(v), X(v),
-				       CHART_TOP - 4, CHART_TOP + (int)n * BAR_ROW, X(v),
-				       CHART_TOP + (int)n * BAR_ROW + 16, v);
+				       "text-anchor=\"middle\">%g</text>", x, x, CHART_TOP - 4,
+				       bottom, x, bottom + 16, v);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const int y = CHART_TOP + (int)i * BAR_ROW;
+		double end = report_px(&ax, b[i].v), mark = NAN;
 
 		report_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
 			      BAR_LEFT - 8, y + 17, b[i].label);
 		report_printf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%.1f\" "
 			      "height=\"%d\" fill=\"%s\"><title>%s: %g</title></rect>", BAR_LEFT,
-			      y + 4, X(b[i].v) - BAR_LEFT, BAR_ROW - 8, b[i].colour, b[i].label,
-			      b[i].v);
-		if (!isnan(b[i].half) && b[i].half > 0)
+			      y + 4, end - BAR_LEFT, BAR_ROW - 8, b[i].colour, b[i].label, b[i].v);
+		if (!isnan(b[i].half) && b[i].half > 0) {
+			double lo = report_px(&ax, b[i].v - b[i].half);
+			double hi = report_px(&ax, b[i].v + b[i].half);
+
 			g_string_append_printf(out, "<path class=\"ci\" d=\"M%.1f %dV%d"
 					       "M%.1f %dH%.1fM%.1f %dV%d\" stroke=\"#222\"/>",
-					       X(b[i].v - b[i].half), y + 8, y + BAR_ROW - 8,
-					       X(b[i].v - b[i].half), y + BAR_ROW / 2,
-					       X(b[i].v + b[i].half), X(b[i].v + b[i].half), y + 8,
-					       y + BAR_ROW - 8);
-		if (!isnan(b[i].mark))
+					       lo, y + 8, y + BAR_ROW - 8, lo, y + BAR_ROW / 2, hi,
+					       hi, y + 8, y + BAR_ROW - 8);
+		}
+		if (!isnan(b[i].mark)) {
+			mark = report_px(&ax, b[i].mark);
 			report_printf(out, "<path class=\"mark\" d=\"M%.1f %dV%d\" stroke=\"#222\" "
 				      "stroke-width=\"3\"><title>capacity %g</title></path>",
-				      X(b[i].mark), y + 1, y + BAR_ROW - 1, b[i].mark);
+				      mark, y + 1, y + BAR_ROW - 1, b[i].mark);
+		}
 		g_string_append_printf(out, "<text x=\"%.1f\" y=\"%d\">%g</text>",
-				       MAX(X(b[i].v), isnan(b[i].mark) ? 0 : X(b[i].mark)) + 6,
-				       y + 17, b[i].v);
+				       (isnan(mark) ? end : MAX(end, mark)) + 6, y + 17, b[i].v);
 	}
-	if (!isnan(ref))
+	if (!isnan(ref)) {
+		double x = report_px(&ax, ref);
+
 		report_printf(out, "<line class=\"reference\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
 			      "y2=\"%d\" stroke=\"#d55e00\" stroke-width=\"2\" "
 			      "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" "
-			      "fill=\"#d55e00\">%s</text>", X(ref), X(ref), CHART_TOP - 4,
-			      CHART_TOP + (int)n * BAR_ROW, X(ref) + 4, CHART_TOP - 8, ref_label);
+			      "fill=\"#d55e00\">%s</text>", x, x, CHART_TOP - 4, bottom, x + 4,
+			      CHART_TOP - 8, ref_label);
+	}
 	g_string_append(out, "</svg>\n");
-#undef X
 }
 
 /* ---- the page ---- */
@@ -252,11 +291,11 @@ static void report_summary(GString *out, const struct report_in *r)
 	g_string_append(out, "<h2 id=\"summary\">Scenario</h2>\n");
 	if (r->description != NULL)
 		report_printf(out, "<p class=\"description\">%s</p>\n", r->description);
-	g_string_append(out, "<table class=\"facts\">\n");
+	g_string_append(out, "<table class=\"facts\"><tbody>\n");
 	for (size_t i = 0; i < r->n_facts; i++)
 		report_printf(out, "<tr><th>%s</th><td>%s</td></tr>\n", r->facts[i].name,
 			      r->facts[i].value);
-	g_string_append(out, "</table>\n");
+	g_string_append(out, "</tbody></table>\n");
 }
 
 /* The ladder picture as a data: URI and the text ladder folded away. */
@@ -318,15 +357,11 @@ static void report_metrics(GString *out, const struct report_in *r)
 			      "(Student t).</p>\n", reps);
 }
 
-/* One occupancy chart of POOL (the metric name prefix, "mgi"), a line per model that ran. */
-static void report_occupancy_chart(GString *out, const struct report_in *r, const char *pool,
-				   const char *title, const char *unit)
+/* One occupancy chart, a line per model that ran: the MGI's (MGI true) or the MPS's. */
+static void report_occupancy_chart(GString *out, const struct report_in *r, bool mgi)
 {
 	struct report_line *lines = g_new0(struct report_line, r->n_sum ? r->n_sum : 1);
-	char *cap_name = g_strconcat(pool, ".capacity", NULL);
-	char *id = g_strconcat("chart-", pool, NULL);
-	size_t cap = metrics_find(cap_name), n = 0;
-	bool mgi = strcmp(pool, "mgi") == 0;
+	size_t cap = report_metric(mgi ? "mgi.capacity" : "mps.capacity"), n = 0;
 
 	for (size_t j = 0; j < r->n_sum; j++) {
 		const struct metrics_summary *s = &r->sum[j];
@@ -337,17 +372,18 @@ static void report_occupancy_chart(GString *out, const struct report_in *r, cons
 		lines[n].v = mgi ? s->mgi_series : s->mps_series;
 		lines[n].n = s->n_seconds;
 		lines[n].capacity = s->mean[cap];
-		lines[n].colour = REPORT_COLOUR(j);
+		lines[n].colour = report_colour(j);
 		n++;
 	}
-	report_chart_lines(out, id, title, unit, lines, n);
+	if (mgi)
+		report_chart_lines(out, "chart-mgi", "MGI ports in use", "ports", lines, n);
+	else
+		report_chart_lines(out, "chart-mps", "MPS channels in use", "channels", lines, n);
 	g_string_append(out, "<ul class=\"legend\">");
 	for (size_t i = 0; i < n; i++)
 		report_printf(out, "<li><span style=\"background:%s\"></span>%s: capacity %g "
 			      "(dashed)</li>", lines[i].colour, lines[i].name, lines[i].capacity);
 	g_string_append(out, "</ul>\n");
-	g_free(id);
-	g_free(cap_name);
 	g_free(lines);
 }
 
@@ -357,8 +393,8 @@ static void report_metric_panel(GString *out, const struct report_in *r, const c
 				const char *name, const char *mark_name)
 {
 	struct report_bar *b = g_new0(struct report_bar, r->n_sum ? r->n_sum : 1);
-	size_t k = metrics_find(name), n = 0;
-	size_t mk = mark_name ? metrics_find(mark_name) : metrics_count();
+	size_t k = report_metric(name), n = 0;
+	size_t mk = mark_name ? report_metric(mark_name) : metrics_count();
 	char *title = mark_name ? g_strdup_printf("%s (tick: capacity)", metrics_label(k)) :
 				  g_strdup(metrics_label(k));
 
@@ -369,7 +405,7 @@ static void report_metric_panel(GString *out, const struct report_in *r, const c
 			continue;
 		b[n] = (struct report_bar){ s->label, s->mean[k], s->half[k],
 					    mk < metrics_count() ? s->mean[mk] : NAN,
-					    REPORT_COLOUR(j) };
+					    report_colour(j) };
 		n++;
 	}
 	report_chart_bars(out, id, title, b, n, NAN, NULL);
@@ -390,7 +426,7 @@ static void report_capacity_panel(GString *out, const struct report_in *r, const
 		bool ran = r->n_sum > 0 && strcmp(m->name, r->sum[0].label) == 0;
 
 		b[i] = (struct report_bar){ m->name, mps ? m->mps_channels : m->sip_stations, NAN,
-					    NAN, ran ? REPORT_COLOUR(0) : "#bbbbbb" };
+					    NAN, ran ? report_colour(0) : "#bbbbbb" };
 	}
 	report_chart_bars(out, id, title, b, r->n_models, demand, ref);
 	g_free(ref);
@@ -421,15 +457,15 @@ static void report_models(GString *out, const struct report_in *r)
 	report_capacity_panel(out, r, "chart-capacity-stations", "SIP station ports (CAP-01)",
 			      false, r->sip_phones, "SIP phones in the scenario");
 	report_capacity_panel(out, r, "chart-capacity-mps", "MPS channels (MPS-01/02)", true,
-			      r->n_sum ? r->sum[0].mean[metrics_find("mps.max")] : 0,
+			      r->n_sum ? r->sum[0].mean[report_metric("mps.max")] : 0,
 			      "MPS channels in use, maximum");
 }
 
 void report_write_html(const struct report_in *r, GString *out)
 {
 	report_printf(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
-		      "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>ossim report: %s"
-		      "</title>\n", r->title);
+		      "lang=\"en\" xml:lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+		      "<title>ossim report: %s</title>\n", r->title);
 	/* Raw: a style element's text is not entity-decoded by HTML parsers. */
 	g_string_append_printf(out, "<style>%s</style>\n", report_style);
 	report_printf(out, "</head>\n<body>\n<h1>%s</h1>\n", r->title);
@@ -439,9 +475,10 @@ void report_write_html(const struct report_in *r, GString *out)
 	g_string_append(out, "<h2 id=\"occupancy\">Pool occupancy over time</h2>\n<p>The level "
 			"of each pool averaged over every simulated second (time-weighted), and "
 			"its capacity.</p>\n");
-	report_occupancy_chart(out, r, "mgi", "MGI ports in use", "ports");
-	report_occupancy_chart(out, r, "mps", "MPS channels in use", "channels");
+	report_occupancy_chart(out, r, true);
+	report_occupancy_chart(out, r, false);
 	report_models(out, r);
-	report_printf(out, "<footer>Written by %s. The same scenario and seed give this page "
-		      "byte for byte.</footer>\n</body>\n</html>\n", r->generator);
+	report_printf(out, "<footer>Written by %s. The same command (scenario, seed, models, "
+		      "replications, calls) gives this page byte for byte.</footer>\n</body>\n"
+		      "</html>\n", r->generator);
 }

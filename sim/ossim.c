@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "models/erlang/mmcc.h"
 #include "models/officeserv/officeserv.h"
@@ -258,14 +259,15 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 	o->log = g_string_new(world_action_log(w));
 	ladder_write_text(l, title, o->ladder);
 	ladder_write_messages(whole, o->messages);   /* every datagram, as the capture */
+	/* The SVG is drawn once, for ladder.svg and the report alike, before any directory is
+	   made, so that a failure leaves nothing behind. */
+	if ((formats & (FORMAT_SVG | FORMAT_HTML)) && (err == NULL || *err == NULL))
+		ladder_render_picture(l, title, "svg", LADDER_PICTURE_WHOLE, &o->svg, err);
 	if (dir != NULL && formats != 0 && (err == NULL || *err == NULL) &&
 	    g_mkdir_with_parents(dir, 0755) != 0)
 		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
 			    "ossim: cannot create the output directory %s: %s", dir,
 			    g_strerror(errno));
-	/* The SVG is drawn once, for ladder.svg and the report alike. */
-	if ((formats & (FORMAT_SVG | FORMAT_HTML)) && (err == NULL || *err == NULL))
-		ladder_render_picture(l, title, "svg", LADDER_PICTURE_WHOLE, &o->svg, err);
 	for (size_t i = 0; dir != NULL && i < N_PICTURES; i++) {
 		char *name, *path;
 
@@ -316,6 +318,37 @@ static bool write_file(const char *dir, const char *name, const GString *content
 		g_error_free(err);
 	}
 	g_free(path);
+	return ok;
+}
+
+/* Removes from DIR the pictures and report FORMATS does not ask for (every page of them), so an
+ * earlier run's are not left beside this run's files. False (with a message) when one cannot be
+ * removed. */
+static bool remove_unasked(const char *dir, unsigned formats)
+{
+	bool ok = true;
+
+	for (size_t i = 0; ok && i < G_N_ELEMENTS(output_formats); i++) {
+		char *name = i < N_PICTURES ? g_strconcat("ladder.", output_formats[i], NULL) :
+					      g_strdup("report.html");
+		char *path = g_build_filename(dir, name, NULL);
+
+		for (size_t page = 0; ok && !(formats & (1u << i)); page++) {
+			char *file = ladder_picture_page_path(path, page);
+			bool failed = g_remove(file) != 0;
+
+			if (failed && errno != ENOENT) {
+				fprintf(stderr, "ossim: cannot remove %s: %s\n", file,
+					g_strerror(errno));
+				ok = false;
+			}
+			g_free(file);
+			if (failed)
+				break;   /* the page after the last one, or an error */
+		}
+		g_free(path);
+		g_free(name);
+	}
 	return ok;
 }
 
@@ -400,7 +433,7 @@ static GString *run_report(const char *path, const struct scenario *s,
 		"digital phones", "ISDN trunks", "network", "media resources", "script actions",
 	};
 	const struct scenario_network *net = &s->network;
-	size_t count[3] = { 0 };         /* per enum scenario_endpoint_kind */
+	size_t count[SCENARIO_EP_ISDN_TRUNK + 1] = { 0 };   /* per enum scenario_endpoint_kind */
 	unsigned channels = 0;
 	size_t reps = 1;
 	struct report_model *models = g_new0(struct report_model, s->models->n_models);
@@ -414,7 +447,7 @@ static GString *run_report(const char *path, const struct scenario *s,
 		if (s->endpoints[i].kind == SCENARIO_EP_ISDN_TRUNK)
 			channels += s->endpoints[i].channels;
 	}
-	v[0] = g_strdup(path);
+	v[0] = g_filename_display_name(path);   /* valid UTF-8 whatever the file system's */
 	v[1] = model ? g_strdup(model->name) : g_strdup_printf("%zu models, side by side", n_sum);
 	v[2] = g_strdup_printf("%" G_GUINT64_FORMAT, seed);
 	for (size_t i = 0; i < n_sum; i++)
@@ -426,8 +459,11 @@ static GString *run_report(const char *path, const struct scenario *s,
 	v[7] = g_strdup_printf("%zu (%u B channels)", count[SCENARIO_EP_ISDN_TRUNK], channels);
 	v[8] = g_strdup_printf("%zu LANs, %zu NAT boundaries, %zu routed links", net->n_lans,
 			       net->n_nats, net->n_links);
-	v[9] = g_strdup_printf("%u MGI ports, %u MPS channels%s", os_dm_mgi_ports(&s->system),
-			       s->system.mps_channels, model ? "" : " (on the first model)");
+	v[9] = model ? g_strdup_printf("%u MGI ports, %u MPS channels",
+				       os_dm_mgi_ports(&s->system), s->system.mps_channels) :
+		       g_strdup_printf("%u MGI ports, %u MPS channels (on the %s)",
+				       os_dm_mgi_ports(&s->system), s->system.mps_channels,
+				       s->system.model->name);
 	v[10] = g_strdup_printf("%zu", s->n_actions);
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
 		facts[i] = (struct report_fact){ names[i], v[i] };
@@ -565,6 +601,7 @@ static int run_main(const char *path, const struct run_opts *opt)
 			ok = write_file(opt->dir, files[i].name, files[i].text);
 		if (ok && html != NULL)
 			ok = write_file(opt->dir, "report.html", html);
+		ok = ok && remove_unasked(opt->dir, opt->formats);
 		/* The list for the user: the pictures (run_scenario drew them) after the ladder. */
 		for (size_t k = 0; k < N_PICTURES; k++)
 			if (opt->formats & (1u << k))
@@ -629,8 +666,10 @@ static bool parse_calls(const char *list, uint64_t **out, size_t *n)
 	}
 	g_strfreev(parts);
 	ok = ok && *n > 0;
-	if (!ok)
+	if (!ok) {
 		g_clear_pointer(out, g_free);
+		*n = 0;
+	}
 	return ok;
 }
 

@@ -49,7 +49,7 @@ static void summary_set(struct metrics_summary *s, const char *name, double mean
 static const double mgi4[] = { 0, 1, 1, 0 };
 static const double mps4[] = { 0, 0, 0, 0 };
 static const struct report_fact facts[] = {
-	{ "scenario file", "x.xml" }, { "OS model", "OS7100" }, { "seed", "7" },
+	{ "scenario file", "a&b<c>.xml" }, { "OS model", "OS7100" }, { "seed", "7" },
 };
 static const struct report_model models[] = {
 	{ "OS7030", 16, 8 }, { "OS7100", 56, 16 }, { "OS7400", 480, 64 },
@@ -70,13 +70,13 @@ static void setup(void)
 	summary_set(&sums[0], "mps.max", 3);
 	summary_fill(&sums[1], "OS7400", 0, 0.5, mgi4, mps4, 4);
 	summary_set(&sums[1], "calls.answered", 1);
-	summary_fill(&sums[2], "OS7030", 0, NAN, mgi4, mps4, 4);
-	sums[2].note = g_strdup("the SIP-STN cards give 20 ports, the OS7030 takes 16 (CAP-01)");
+	summary_fill(&sums[2], "OS<7030>", 0, NAN, mgi4, mps4, 4);
+	sums[2].note = g_strdup("the SIP-STN cards give 20 ports & the OS7030 takes 16 (CAP-01)");
 	svg = g_bytes_new_static(svg_bytes, strlen(svg_bytes));
 	in = (struct report_in){
 		.title = "office <A&B>", .description = "two \"calls\"", .generator = "ossim test",
 		.facts = facts, .n_facts = G_N_ELEMENTS(facts), .ladder_svg = svg,
-		.ladder_text = "# x\n  0.000 |--INVITE-->|\n", .sum = sums, .n_sum = 1,
+		.ladder_text = "# x\n  0.000 |<--180 & co--|\n", .sum = sums, .n_sum = 1,
 		.models = models, .n_models = G_N_ELEMENTS(models), .sip_phones = 20,
 	};
 }
@@ -148,12 +148,14 @@ START_TEST(test_summary_escaped)
 	assert_xpath(doc, "string(//h:p[@class='description'])", "two \"calls\"");
 	ck_assert_ptr_nonnull(strstr(text->str, "office &lt;A&amp;B&gt;"));
 	/* the facts, in order */
-	assert_xpath(doc, "string(count(//h:table[@class='facts']/h:tr))", "3");
-	assert_xpath(doc, "string(//h:table[@class='facts']/h:tr[2]/h:th)", "OS model");
-	assert_xpath(doc, "string(//h:table[@class='facts']/h:tr[3]/h:td)", "7");
+	assert_xpath(doc, "string(count(//h:table[@class='facts']/h:tbody/h:tr))", "3");
+	assert_xpath(doc, "string(//h:table[@class='facts']/h:tbody/h:tr[1]/h:td)", "a&b<c>.xml");
+	ck_assert_ptr_nonnull(strstr(text->str, "<td>a&amp;b&lt;c&gt;.xml</td>"));
+	assert_xpath(doc, "string(//h:table[@class='facts']/h:tbody/h:tr[2]/h:th)", "OS model");
+	assert_xpath(doc, "string(//h:table[@class='facts']/h:tbody/h:tr[3]/h:td)", "7");
 	assert_xpath(doc, "string(//h:footer)",
-		     "Written by ossim test. The same scenario and seed give this page byte for "
-		     "byte.");
+		     "Written by ossim test. The same command (scenario, seed, models, "
+		     "replications, calls) gives this page byte for byte.");
 	ck_assert(g_str_has_prefix(text->str, "<!DOCTYPE html>\n"));
 	g_string_free(text, TRUE);
 	xmlFreeDoc(doc);
@@ -174,7 +176,7 @@ START_TEST(test_ladder_embedded)
 	ck_assert_uint_eq(len, strlen(svg_bytes));
 	ck_assert(memcmp(bytes, svg_bytes, len) == 0);
 	/* and the text ladder, folded away */
-	assert_xpath(doc, "string(//h:details/h:pre)", "# x\n  0.000 |--INVITE-->|\n");
+	assert_xpath(doc, "string(//h:details/h:pre)", "# x\n  0.000 |<--180 & co--|\n");
 	g_free(bytes);
 	g_free(src);
 	xmlFreeDoc(doc);
@@ -198,7 +200,11 @@ START_TEST(test_nothing_fetched)
 	in.n_sum = 3;
 	doc = render(NULL);
 	assert_xpath(doc, "string(count(//@src[not(starts-with(., 'data:'))]))", "0");
-	assert_xpath(doc, "string(count(//@href | //h:script | //h:link | //h:iframe))", "0");
+	assert_xpath(doc, "string(count(//@href | //h:script | //h:link | //h:iframe | //h:object |"
+			  " //h:embed))", "0");
+	/* and no style fetches anything (url(), @import) */
+	assert_xpath(doc, "string(count((//h:style | //@style)[contains(., 'url(') or "
+			  "contains(., '@import')]))", "0");
 	xmlFreeDoc(doc);
 }
 END_TEST
@@ -215,7 +221,7 @@ START_TEST(test_metrics_table)
 	want = g_strdup_printf("%zu", metrics_count());
 	assert_xpath(doc, "string(count(//h:table[@class='metrics']/h:tbody/h:tr))", want);
 	assert_xpath(doc, "string(count(//h:table[@class='metrics']/h:thead/h:tr/h:th))", "5");
-	assert_xpath(doc, "string(//h:table[@class='metrics']/h:thead/h:tr/h:th[4])", "OS7030");
+	assert_xpath(doc, "string(//h:table[@class='metrics']/h:thead/h:tr/h:th[4])", "OS<7030>");
 	/* calls answered: 2 on OS7100, 1 +/- 0.5 on OS7400, "-" on OS7030 */
 	assert_xpath(doc, "string(//h:tr[h:td/h:code='calls.answered']/h:td[1])", "2");
 	assert_xpath(doc, "string(//h:tr[h:td/h:code='calls.answered']/h:td[2])", "1 +/- 0.5");
@@ -224,7 +230,7 @@ START_TEST(test_metrics_table)
 	assert_xpath(doc, "string(//h:tr[h:td/h:code='calls.failed.busy']/@class)", "sub");
 	assert_xpath(doc, "string(//h:tr[h:td/h:code='calls.failed.busy']/h:th)", "busy");
 	assert_xpath(doc, "string(//h:p[@class='note'][1])",
-		     "OS7030 did not run: the SIP-STN cards give 20 ports, the OS7030 takes 16 "
+		     "OS<7030> did not run: the SIP-STN cards give 20 ports & the OS7030 takes 16 "
 		     "(CAP-01).");
 	g_free(want);
 	xmlFreeDoc(doc);
@@ -303,21 +309,6 @@ START_TEST(test_model_comparison)
 }
 END_TEST
 
-START_TEST(test_deterministic)
-{
-	GString *a = g_string_new(""), *b = g_string_new("");
-
-	/* given the same inputs twice, then the same bytes */
-	in.n_sum = 3;
-	report_write_html(&in, a);
-	report_write_html(&in, b);
-	ck_assert_uint_gt(a->len, 1000);
-	ck_assert_str_eq(a->str, b->str);
-	g_string_free(a, TRUE);
-	g_string_free(b, TRUE);
-}
-END_TEST
-
 static Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -331,7 +322,6 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_occupancy_chart);
 	tcase_add_test(tc, test_capacity_comparison);
 	tcase_add_test(tc, test_model_comparison);
-	tcase_add_test(tc, test_deterministic);
 	suite_add_tcase(s, tc);
 	return s;
 }

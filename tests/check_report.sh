@@ -65,6 +65,11 @@ else
 	bad "the report's ladder differs from ladder.svg"
 fi
 has "$tmp/out" "report\.html" "the run lists report.html among what it wrote"
+# a later run into the same directory removes what it was not asked to draw
+expect 0 "rerun --format none into the same directory" "$OSSIM" run "$mgi" --format none -o "$tmp/svghtml"
+absent "$tmp/svghtml/report.html" "an earlier report.html"
+absent "$tmp/svghtml/ladder.svg" "an earlier ladder.svg"
+has "$tmp/svghtml/ladder.txt" "^# mgi-exhausted" "the rerun's ladder"
 
 # ---- every model, replications: six charts, the same page for any number of jobs ----
 expect 0 "all models -j 1" "$OSSIM" run "$mgi" --os-model all -r 3 -j 1 --format html -o "$tmp/m1"
