@@ -725,7 +725,7 @@ int ladder_render_picture(const struct ladder *l, const char *title, const char 
 }
 
 /* Writes DATA to PATH through a temporary file and a rename. 0 or EIO. */
-static int gv_write_file(const char *path, GBytes *data, GError **err)
+int ladder_picture_save(const char *path, GBytes *data, GError **err)
 {
 	GError *ferr = NULL;
 	gsize len;
@@ -740,7 +740,7 @@ static int gv_write_file(const char *path, GBytes *data, GError **err)
 }
 
 /* Removes the pages of PATH from PAGE on, as long as they exist. 0 or EIO. */
-static int gv_remove_stale(const char *path, size_t page, GError **err)
+int ladder_picture_remove(const char *path, size_t page, GError **err)
 {
 	for (;; page++) {
 		char *p = ladder_picture_page_path(path, page);
@@ -788,13 +788,13 @@ int ladder_write_picture(const struct ladder *l, const char *title, const char *
 		rc = gv_render_page(gvc, l, title, format, x, paged ? p : LADDER_PICTURE_WHOLE,
 				    &data, err);
 		if (rc == 0)
-			rc = gv_write_file(file, data, err);
+			rc = ladder_picture_save(file, data, err);
 		if (data != NULL)
 			g_bytes_unref(data);
 		g_free(file);
 	}
 	g_free(x);
 	if (rc == 0 && paged)
-		rc = gv_remove_stale(path, pages, err);
+		rc = ladder_picture_remove(path, pages, err);
 	return rc;
 }

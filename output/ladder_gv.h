@@ -82,4 +82,12 @@ int ladder_render_picture(const struct ladder *l, const char *title, const char 
 int ladder_write_picture(const struct ladder *l, const char *title, const char *format,
 			 const char *path, GError **err);
 
+/* Writes picture bytes DATA (from ladder_render_picture) to PATH through a temporary file and a
+ * rename, so it is never half-written. Returns 0 or EIO (ERR set, LADDER_GV_ERROR). */
+int ladder_picture_save(const char *path, GBytes *data, GError **err);
+
+/* Removes the page files of a picture written to PATH (ladder_picture_page_path) from PAGE on,
+ * as long as they exist: PAGE 0 removes the whole picture. Returns 0 or EIO (ERR set). */
+int ladder_picture_remove(const char *path, size_t page, GError **err);
+
 #endif

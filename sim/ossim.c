@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "models/erlang/mmcc.h"
 #include "models/officeserv/officeserv.h"
@@ -275,14 +274,10 @@ static bool run_scenario(const struct scenario *s, uint64_t seed, struct run_out
 			continue;
 		name = g_strconcat("ladder.", output_formats[i], NULL);
 		path = g_build_filename(dir, name, NULL);
-		if ((1u << i) == FORMAT_SVG) {
-			gsize len;
-			const char *svg = g_bytes_get_data(o->svg, &len);
-
-			g_file_set_contents(path, svg, (gssize)len, err);
-		} else {
+		if ((1u << i) == FORMAT_SVG)
+			ladder_picture_save(path, o->svg, err);
+		else
 			ladder_write_picture(l, title, output_formats[i], path, err);
-		}
 		g_free(path);
 		g_free(name);
 	}
@@ -329,22 +324,18 @@ static bool remove_unasked(const char *dir, unsigned formats)
 	bool ok = true;
 
 	for (size_t i = 0; ok && i < G_N_ELEMENTS(output_formats); i++) {
-		char *name = i < N_PICTURES ? g_strconcat("ladder.", output_formats[i], NULL) :
-					      g_strdup("report.html");
-		char *path = g_build_filename(dir, name, NULL);
+		char *name, *path;
+		GError *err = NULL;
 
-		for (size_t page = 0; ok && !(formats & (1u << i)); page++) {
-			char *file = ladder_picture_page_path(path, page);
-			bool failed = g_remove(file) != 0;
-
-			if (failed && errno != ENOENT) {
-				fprintf(stderr, "ossim: cannot remove %s: %s\n", file,
-					g_strerror(errno));
-				ok = false;
-			}
-			g_free(file);
-			if (failed)
-				break;   /* the page after the last one, or an error */
+		if (formats & (1u << i))
+			continue;
+		name = i < N_PICTURES ? g_strconcat("ladder.", output_formats[i], NULL) :
+					g_strdup("report.html");
+		path = g_build_filename(dir, name, NULL);
+		ok = ladder_picture_remove(path, 0, &err) == 0;
+		if (!ok) {
+			fprintf(stderr, "ossim: %s\n", err->message);
+			g_error_free(err);
 		}
 		g_free(path);
 		g_free(name);
